@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using StreamHub.Emulator.Completions;
+using StreamHub.Emulator.Control;
+
+namespace StreamHub.Emulator;
+
+/// <summary>Wiring shared by the standalone host (Program.cs) and <see cref="EmulatorServer"/>.</summary>
+public static class EmulatorExtensions
+{
+    /// <summary>Binds <see cref="EmulatorOptions"/> from the "Emulator" section (validated at start) and registers the emulator's services.</summary>
+    public static IHostApplicationBuilder AddEmulator(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<EmulatorOptions>()
+            .Bind(builder.Configuration.GetSection(EmulatorOptions.SectionName))
+            .ValidateOnStart();
+        builder.Services.AddEmulatorCore();
+        return builder;
+    }
+
+    /// <summary>Maps <c>/v1/chat/completions</c>, <c>/v1/models</c> and the <c>/emulator/*</c> control endpoints.</summary>
+    public static IEndpointRouteBuilder MapEmulator(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (app.ServiceProvider.GetService<EmulatorState>() is null)
+        {
+            throw new InvalidOperationException("Call AddEmulator() (or use EmulatorServer.StartAsync) before MapEmulator().");
+        }
+
+        var v1 = app.MapGroup("/v1").WithTags("Emulated OpenAI");
+        v1.MapPost("/chat/completions", (HttpContext http, ChatCompletionEndpoint endpoint) => endpoint.HandleAsync(http))
+            .WithName("EmulatorChatCompletions").WithSummary("OpenAI chat completions, streaming or not, with fault injection.");
+        v1.MapGet("/models", ListModels)
+            .WithName("EmulatorModels").WithSummary("The configured model, in OpenAI's list shape.");
+        app.MapControl();
+        return app;
+    }
+
+    internal static IServiceCollection AddEmulatorCore(this IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EmulatorOptions>, EmulatorOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<EmulatorState>();
+        services.TryAddSingleton<ChatCompletionEndpoint>();
+        return services;
+    }
+
+    private static JsonHttpResult<ModelList> ListModels(IOptions<EmulatorOptions> options, TimeProvider time)
+    {
+        var card = new ModelCard(options.Value.Model, "model", time.GetUtcNow().ToUnixTimeSeconds(), "streamhub-emulator");
+        return TypedResults.Json(new ModelList("list", [card]), OpenAiJsonContext.Default.ModelList);
+    }
+}

@@ -1,0 +1,128 @@
+using StreamHub.Emulator.Faults;
+
+namespace StreamHub.Emulator;
+
+/// <summary>
+/// What the emulator has seen and what it has been told to do next: counters, the scripted fault queue and
+/// the last requests. One instance per emulator; thread-safe.
+/// </summary>
+public sealed class EmulatorState
+{
+    /// <summary>How many requests <see cref="GetRequests"/> keeps.</summary>
+    public const int RequestLogCapacity = 200;
+
+    private readonly Lock _gate = new();
+    private readonly Queue<string> _script = new();
+    private readonly Queue<EmulatorRequestRecord> _log = new();
+    private int _open;
+    private long _total;
+    private long _completed;
+    private long _aborted;
+
+    /// <summary>Chat-completion requests being served right now.</summary>
+    public int OpenStreams => Volatile.Read(ref _open);
+
+    /// <summary>Scripted faults not yet taken by a request.</summary>
+    public int PendingFaults
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _script.Count;
+            }
+        }
+    }
+
+    public EmulatorStats GetStats() => new(
+        OpenStreams, Interlocked.Read(ref _total), Interlocked.Read(ref _completed), Interlocked.Read(ref _aborted));
+
+    /// <summary>The last <see cref="RequestLogCapacity"/> requests, oldest first.</summary>
+    public IReadOnlyList<EmulatorRequestRecord> GetRequests()
+    {
+        lock (_gate)
+        {
+            return [.. _log];
+        }
+    }
+
+    /// <summary>
+    /// Replaces the script: the next requests, in arrival order, each take the next spec ("" means no fault).
+    /// Every spec is checked first, so a typo fails here instead of silently doing nothing later.
+    /// </summary>
+    /// <exception cref="FormatException">A spec has an unknown key or a bad value.</exception>
+    public void SetScript(IEnumerable<string> faults)
+    {
+        ArgumentNullException.ThrowIfNull(faults);
+        var specs = faults.Select(f => f ?? string.Empty).ToList();
+        foreach (var spec in specs)
+        {
+            _ = FaultSpec.Parse(spec);
+        }
+
+        lock (_gate)
+        {
+            _script.Clear();
+            foreach (var spec in specs)
+            {
+                _script.Enqueue(spec);
+            }
+        }
+    }
+
+    public void ClearScript()
+    {
+        lock (_gate)
+        {
+            _script.Clear();
+        }
+    }
+
+    /// <summary>Clears the script, the request log and the counters; open streams keep being counted.</summary>
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _script.Clear();
+            _log.Clear();
+            Interlocked.Exchange(ref _total, 0);
+            Interlocked.Exchange(ref _completed, 0);
+            Interlocked.Exchange(ref _aborted, 0);
+        }
+    }
+
+    /// <summary>Counts a request in; the result numbers it for the log.</summary>
+    internal long BeginRequest()
+    {
+        Interlocked.Increment(ref _open);
+        return Interlocked.Increment(ref _total);
+    }
+
+    internal void EndRequest(bool aborted)
+    {
+        Interlocked.Increment(ref aborted ? ref _aborted : ref _completed);
+        Interlocked.Decrement(ref _open);
+    }
+
+    /// <summary>The next scripted spec, or null when the script is empty.</summary>
+    internal string? TakeScriptedFault()
+    {
+        lock (_gate)
+        {
+            return _script.TryDequeue(out var spec) ? spec : null;
+        }
+    }
+
+    internal void Record(EmulatorRequestRecord request)
+    {
+        lock (_gate)
+        {
+            if (_log.Count == RequestLogCapacity)
+            {
+                _log.Dequeue();
+            }
+
+            _log.Enqueue(request);
+        }
+    }
+}
