@@ -14,6 +14,7 @@ namespace StreamHub.Emulator;
 public sealed class EmulatorServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private int _disposed;
 
     private EmulatorServer(WebApplication app, Uri baseAddress)
     {
@@ -68,8 +69,14 @@ public sealed class EmulatorServer : IAsyncDisposable
         return new EmulatorServer(app, new Uri(address.TrimEnd('/') + "/"));
     }
 
+    /// <summary>Stops the listener; open streams are cut (the client sees an aborted connection). Safe to call twice.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         try
         {
             await _app.StopAsync();
