@@ -1,11 +1,35 @@
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+using StreamHub.Identity;
+using StreamHub.Streaming;
+using StreamHub.Upstream;
+
+Program.BuildApp(args).Run();
+
+/// <summary>The table of contents: one AddX and one MapX per feature folder.</summary>
+public partial class Program
 {
-    Args = args,
-    ContentRootPath = AppContext.BaseDirectory,
-});
+    /// <summary>Builds the app; tests call it too, to run the real thing on a loopback Kestrel.</summary>
+    public static WebApplication BuildApp(string[] args)
+    {
+        // The content root is where the build copies appsettings.json and wwwroot/, so `dotnet run
+        // --project src/StreamHub` and the published app read the same settings and serve the same page.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
 
-var app = builder.Build();
-app.Run();
+        builder.AddIdentity();
+        builder.AddUpstream();
+        builder.AddStreaming();
 
-/// <summary>The entry point, public so tests can name the assembly.</summary>
-public partial class Program;
+        var app = builder.Build();
+
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapStreaming();
+        return app;
+    }
+}

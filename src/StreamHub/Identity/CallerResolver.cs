@@ -1,0 +1,29 @@
+using System.Security.Claims;
+using Microsoft.Extensions.Options;
+using StreamHub.Admission;
+using StreamHub.Streaming;
+
+namespace StreamHub.Identity;
+
+/// <summary>Turns the authenticated principal into a <see cref="Caller"/>: tenant and tier from identity only.</summary>
+internal sealed class CallerResolver(IOptions<IdentityOptions> options)
+{
+    public Caller Resolve(ClaimsPrincipal? user)
+    {
+        var tenant = user?.FindFirst(IdentityClaims.Tenant)?.Value;
+        if (tenant is not null)
+        {
+            var tier = Enum.TryParse<Priority>(user!.FindFirst(IdentityClaims.Tier)?.Value, ignoreCase: true, out var parsed)
+                ? parsed
+                : Priority.Normal;
+            return new Caller(tenant, tier, IsAnonymous: false);
+        }
+
+        if (!options.Value.AllowAnonymous)
+        {
+            throw new StreamHubException(ErrorCodes.Unauthorized, "this StreamHub needs an API key; send it as a bearer token");
+        }
+
+        return Caller.Anonymous with { Tier = options.Value.AnonymousTier };
+    }
+}

@@ -1,0 +1,32 @@
+using StreamHub.Upstream;
+
+namespace StreamHub.Streaming;
+
+/// <summary>What the pipeline tells a front door while a request runs (the hub forwards it to the caller).</summary>
+internal interface IStreamProgress
+{
+    ValueTask QueuedAsync(int position);
+
+    ValueTask StartedAsync(string region);
+
+    ValueTask UsageAsync(UsageReport usage);
+}
+
+/// <summary>A request's usage at its end, as the caller's <c>Usage</c> callback receives it.</summary>
+public sealed record UsageReport(int PromptTokens, int CompletionTokens, int TotalTokens, string Model, string Region, decimal? Cost)
+{
+    public static UsageReport From(UsageInfo usage, string model, string region, decimal? cost)
+        => new(usage.PromptTokens, usage.CompletionTokens, usage.TotalTokens, model, region, cost);
+}
+
+/// <summary>A progress sink that drops everything (tests, and front doors that show no progress).</summary>
+internal sealed class NoProgress : IStreamProgress
+{
+    public static readonly NoProgress Instance = new();
+
+    public ValueTask QueuedAsync(int position) => default;
+
+    public ValueTask StartedAsync(string region) => default;
+
+    public ValueTask UsageAsync(UsageReport usage) => default;
+}

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.Options;
+using StreamHub.Identity;
+
+namespace StreamHub.Streaming;
+
+internal static class StreamingExtensions
+{
+    /// <summary>The hub, its limits and the completion pipeline both front doors call.</summary>
+    public static IHostApplicationBuilder AddStreaming(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<StreamingOptions>()
+            .BindConfiguration(StreamingOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<CompletionPipeline>();
+
+        var limits = builder.Configuration.GetSection(StreamingOptions.Section).Get<StreamingOptions>() ?? new StreamingOptions();
+        builder.Services.AddSignalR(o =>
+        {
+            // A long chat history needs more than SignalR's 32 KB default; above this SignalR closes the
+            // connection, below it the parser answers oversize input with invalid_request.
+            o.MaximumReceiveMessageSize = limits.MaxReceiveMessageSize;
+            o.EnableDetailedErrors = false;
+        });
+
+        // Every error a client receives starts with its contract code (see CodedErrorProtocol).
+        var json = builder.Services.First(d => d.ServiceType == typeof(IHubProtocol) && d.ImplementationType == typeof(JsonHubProtocol));
+        builder.Services.Remove(json);
+        builder.Services.AddSingleton<IHubProtocol>(sp => new CodedErrorProtocol(
+            new JsonHubProtocol(sp.GetRequiredService<IOptions<JsonHubProtocolOptions>>())));
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapStreaming(this IEndpointRouteBuilder app)
+    {
+        app.MapHub<StreamingHub>(ApiKeyAuthenticationHandler.HubPath, o =>
+        {
+            o.AllowStatefulReconnects = true;
+        }).RequireAuthorization(IdentityClaims.HubCallerPolicy);
+        return app;
+    }
+}

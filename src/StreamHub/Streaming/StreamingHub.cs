@@ -1,0 +1,127 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using StreamHub.Identity;
+
+namespace StreamHub.Streaming;
+
+/// <summary>
+/// The SignalR front door at <c>/hubs/stream</c>. It only translates: the raw argument into a
+/// <see cref="CompletionRequest"/>, the pipeline's tokens into a bounded channel (a slow reader slows its
+/// own upstream read), and failures into <c>HubException</c>s whose message is "code: sentence".
+/// </summary>
+internal sealed class StreamingHub(
+    CompletionPipeline pipeline,
+    CallerResolver callers,
+    IOptions<StreamingOptions> options,
+    ILogger<StreamingHub> logger) : Hub<IStreamClient>
+{
+    private static readonly object StreamCountKey = new();
+
+    /// <summary>Streams the completion's tokens. The argument is bound as raw JSON and validated here.</summary>
+    public ChannelReader<string> Stream(JsonElement request, CancellationToken cancellationToken)
+    {
+        var limits = options.Value;
+        var channel = Channel.CreateBounded<string>(new BoundedChannelOptions(limits.StreamBufferTokens)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+
+        CompletionRequest parsed;
+        Caller caller;
+        try
+        {
+            parsed = StreamRequestParser.Parse(request, limits);
+            caller = callers.Resolve(Context.User);
+        }
+        catch (StreamHubException ex)
+        {
+            channel.Writer.TryComplete(new HubException(ex.ToWireMessage()));
+            return channel.Reader;
+        }
+
+        var counter = StreamCounter(Context);
+        if (Interlocked.Increment(ref counter.Value) > limits.MaxStreamsPerConnection)
+        {
+            Interlocked.Decrement(ref counter.Value);
+            channel.Writer.TryComplete(new HubException(
+                $"{ErrorCodes.RateLimited}: this connection already has {limits.MaxStreamsPerConnection} streams open; wait for one to finish or open another connection"));
+            return channel.Reader;
+        }
+
+        var progress = new HubProgress(Clients.Caller, parsed.RequestId);
+        var tokens = pipeline.RunAsync(parsed, caller, progress, cancellationToken);
+        _ = PumpAsync(tokens, channel.Writer, counter, parsed.RequestId, cancellationToken);
+        return channel.Reader;
+    }
+
+    private async Task PumpAsync(
+        IAsyncEnumerable<string> tokens,
+        ChannelWriter<string> writer,
+        Counter counter,
+        string requestId,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var token in tokens.WithCancellation(cancellationToken))
+            {
+                await writer.WriteAsync(token, cancellationToken);
+            }
+
+            writer.TryComplete();
+        }
+        catch (StreamHubException ex)
+        {
+            writer.TryComplete(new HubException(ex.ToWireMessage()));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The caller cancelled or disconnected: the upstream request has ended with the enumeration.
+            writer.TryComplete();
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Stream {RequestId} failed unexpectedly", requestId);
+            writer.TryComplete(new HubException($"{ErrorCodes.UpstreamError}: the stream failed unexpectedly; retry"));
+        }
+        finally
+        {
+            Interlocked.Decrement(ref counter.Value);
+        }
+    }
+
+    private static Counter StreamCounter(HubCallerContext context)
+    {
+        // Items is per connection; the hub instance is not.
+        lock (context.Items)
+        {
+            if (context.Items.TryGetValue(StreamCountKey, out var existing) && existing is Counter counter)
+            {
+                return counter;
+            }
+
+            counter = new Counter();
+            context.Items[StreamCountKey] = counter;
+            return counter;
+        }
+    }
+
+    private sealed class Counter
+    {
+        public int Value;
+    }
+
+    /// <summary>Sends the pipeline's progress to the calling connection, keyed by request id.</summary>
+    private sealed class HubProgress(IStreamClient client, string requestId) : IStreamProgress
+    {
+        public ValueTask QueuedAsync(int position) => new(client.Queued(requestId, position));
+
+        public ValueTask StartedAsync(string region) => new(client.Started(requestId, region));
+
+        public ValueTask UsageAsync(UsageReport usage) => new(client.Usage(requestId, usage));
+    }
+}

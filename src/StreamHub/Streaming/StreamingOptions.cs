@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace StreamHub.Streaming;
+
+/// <summary>Settings under <c>Streaming</c>: the hub's own limits on what one caller may send and hold.</summary>
+internal sealed class StreamingOptions
+{
+    public const string Section = "Streaming";
+
+    /// <summary>Concurrent streams one connection may hold (SignalR itself does not cap streaming calls).</summary>
+    [Range(1, 1000)]
+    public int MaxStreamsPerConnection { get; set; } = 8;
+
+    /// <summary>The largest SignalR message accepted; above it SignalR closes the connection.</summary>
+    [Range(32 * 1024, 64 * 1024 * 1024)]
+    public long MaxReceiveMessageSize { get; set; } = 1024 * 1024;
+
+    /// <summary>The total characters of all messages (or the prompt) one request may carry.</summary>
+    [Range(1, 16 * 1024 * 1024)]
+    public int MaxInputChars { get; set; } = 400_000;
+
+    /// <summary>The most messages one request may carry.</summary>
+    [Range(1, 100_000)]
+    public int MaxMessages { get; set; } = 1000;
+
+    /// <summary>The highest <c>maxTokens</c> a request may ask for.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxTokensLimit { get; set; } = 32_768;
+
+    /// <summary>Tokens buffered between the upstream read and the caller's connection (backpressure).</summary>
+    [Range(1, 4096)]
+    public int StreamBufferTokens { get; set; } = 32;
+}

@@ -1,0 +1,26 @@
+using StreamHub.Streaming;
+
+namespace StreamHub.Upstream;
+
+/// <summary>
+/// One attempt's failure, classified once where it happens: its contract code, whether another attempt may
+/// help, whether it is the region's fault (for its breaker), and the upstream's own retry hint.
+/// </summary>
+internal sealed class UpstreamAttemptException(
+    string code,
+    string message,
+    bool retryable,
+    bool countsAgainstRegion,
+    TimeSpan? retryAfter = null,
+    Exception? inner = null) : Exception(message, inner)
+{
+    public string Code { get; } = code;
+
+    public bool Retryable { get; } = retryable;
+
+    public bool CountsAgainstRegion { get; } = countsAgainstRegion;
+
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+
+    public StreamHubException ToStreamHubException() => new(Code, Message, RetryAfter);
+}

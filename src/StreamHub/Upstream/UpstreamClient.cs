@@ -1,0 +1,508 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using StreamHub.Streaming;
+
+namespace StreamHub.Upstream;
+
+/// <summary>
+/// Streams one chat completion from the best healthy region. Everything up to the first token runs inside
+/// a Polly retry (backoff with jitter, <c>Retry-After</c>, failover to the next region, each region behind
+/// its own breaker); after the first token there is no silent retry, so the caller never sees duplicated
+/// or spliced text. Enforces the first-token, idle and total timeouts that <c>HttpClient</c> cannot see
+/// once the headers are read.
+/// </summary>
+internal sealed partial class UpstreamClient
+{
+    private static readonly ResiliencePropertyKey<AttemptState> StateKey = new("streamhub.attempt");
+    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
+    private static readonly MediaTypeWithQualityHeaderValue EventStream = new("text/event-stream");
+
+    private readonly IHttpClientFactory _httpClientFactory;
+    private readonly RegionSelector _selector;
+    private readonly UpstreamOptions _options;
+    private readonly SecretScrubber _scrubber;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<UpstreamClient> _logger;
+    private readonly ResiliencePipeline<UpstreamStream> _retry;
+
+    public UpstreamClient(
+        IHttpClientFactory httpClientFactory,
+        RegionSelector selector,
+        IOptions<UpstreamOptions> options,
+        SecretScrubber scrubber,
+        TimeProvider timeProvider,
+        ILogger<UpstreamClient> logger)
+    {
+        _httpClientFactory = httpClientFactory;
+        _selector = selector;
+        _options = options.Value;
+        _scrubber = scrubber;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _retry = BuildRetryPipeline();
+    }
+
+    public RegionSelector Regions => _selector;
+
+    /// <summary>
+    /// The completion's events, starting with the first one that carries text (or the finish). Ends
+    /// normally only on <c>[DONE]</c> or a finish reason; every other end throws a
+    /// <see cref="StreamHubException"/> with its contract code.
+    /// </summary>
+    public async IAsyncEnumerable<UpstreamChunk> StreamAsync(
+        UpstreamCall call,
+        IStreamProgress progress,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var total = new CancellationTokenSource(_options.Timeouts.Total, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, total.Token);
+        var stream = await OpenAsync(call.ToRequestBody(), total, cancellationToken, linked.Token);
+        await using var _ = stream;
+        await progress.StartedAsync(stream.Region.Name);
+
+        var delivered = 0;
+        var finished = false;
+        while (true)
+        {
+            UpstreamChunk? next;
+            try
+            {
+                next = await stream.ReadAsync();
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && !finished)
+            {
+                throw MidStreamFailure(ex, stream, total, delivered);
+            }
+            catch (Exception) when (finished && !cancellationToken.IsCancellationRequested)
+            {
+                // The whole answer and its finish reason arrived; only the trailer broke.
+                yield break;
+            }
+
+            if (next is not { } chunk)
+            {
+                if (finished)
+                {
+                    yield break;
+                }
+
+                throw Interrupted(stream.Region, delivered, "the upstream closed the stream before it finished");
+            }
+
+            if (chunk.IsMalformed)
+            {
+                throw Interrupted(stream.Region, delivered, "the upstream sent an event that is not valid JSON");
+            }
+
+            if (chunk.Error is { } error)
+            {
+                throw Interrupted(stream.Region, delivered, "the upstream reported an error: " + _scrubber.Scrub(error));
+            }
+
+            if (!_options.ForwardReasoning)
+            {
+                if (chunk.Reasoning is not null)
+                {
+                    chunk = chunk with { Reasoning = null };
+                }
+            }
+
+            if (chunk.Text is not null || chunk.Reasoning is not null)
+            {
+                delivered++;
+            }
+
+            finished |= chunk.FinishReason is not null;
+            if (chunk.Text is not null || chunk.Reasoning is not null || chunk.Usage is not null || chunk.FinishReason is not null)
+            {
+                yield return chunk;
+            }
+
+            if (chunk.IsDone)
+            {
+                yield break;
+            }
+        }
+    }
+
+    private async ValueTask<UpstreamStream> OpenAsync(
+        byte[] body,
+        CancellationTokenSource total,
+        CancellationToken callerToken,
+        CancellationToken token)
+    {
+        var context = ResilienceContextPool.Shared.Get(token);
+        var state = new AttemptState(body);
+        context.Properties.Set(StateKey, state);
+        try
+        {
+            return await _retry.ExecuteAsync(static (ctx, self) => self.AttemptAsync(ctx), context, this);
+        }
+        catch (OperationCanceledException) when (total.IsCancellationRequested && !callerToken.IsCancellationRequested)
+        {
+            throw new StreamHubException(
+                ErrorCodes.UpstreamTimeout,
+                $"no region produced a first token within the total limit of {_options.Timeouts.Total.TotalSeconds:0.#} s; retry later");
+        }
+        catch (UpstreamAttemptException ex)
+        {
+            throw ex.ToStreamHubException();
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>One attempt: the best region now, through its breaker, up to its first content event.</summary>
+    private async ValueTask<UpstreamStream> AttemptAsync(ResilienceContext context)
+    {
+        var state = context.Properties.GetValue(StateKey, null!);
+        while (true)
+        {
+            var region = _selector.Pick(state.Tried) ?? throw NoRegion();
+            if (!state.Tried.Contains(region))
+            {
+                state.Tried.Add(region);
+            }
+
+            try
+            {
+                return await region.Breaker.ExecuteAsync(
+                    static (s, ct) => s.self.OpenOnRegionAsync(s.region, s.body, ct),
+                    (self: this, region, body: state.Body),
+                    context.CancellationToken);
+            }
+            catch (BrokenCircuitException)
+            {
+                // The breaker opened between the pick and the call: the next pick skips it.
+            }
+        }
+    }
+
+    private async ValueTask<UpstreamStream> OpenOnRegionAsync(UpstreamRegion region, byte[] body, CancellationToken token)
+    {
+        region.AttemptStarted();
+        var startedAt = _timeProvider.GetTimestamp();
+        var watchdog = new CancellationTokenSource(_options.Timeouts.FirstToken, _timeProvider);
+        var readToken = CancellationTokenSource.CreateLinkedTokenSource(token, watchdog.Token);
+        HttpResponseMessage? response = null;
+        IAsyncEnumerator<SseItem<UpstreamChunk>>? events = null;
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(region.BaseUri, "chat/completions"));
+            request.Content = new ByteArrayContent(body) { Headers = { ContentType = JsonContentType } };
+            request.Headers.Accept.Add(EventStream);
+            if (!string.IsNullOrEmpty(region.Options.ApiKey))
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", region.Options.ApiKey);
+            }
+
+            var http = _httpClientFactory.CreateClient(region.HttpClientName);
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, readToken.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw await StatusFailureAsync(region, response, readToken.Token);
+            }
+
+            var content = await response.Content.ReadAsStreamAsync(readToken.Token);
+            events = SseParser.Create(content, static (_, data) => ChunkParser.Parse(data))
+                .EnumerateAsync(readToken.Token)
+                .GetAsyncEnumerator(readToken.Token);
+            var first = await ReadFirstAsync(region, events);
+            region.StreamOpened(_timeProvider.GetElapsedTime(startedAt));
+            return new UpstreamStream(region, response, events, watchdog, readToken, first, _options.Timeouts.Idle);
+        }
+        catch (Exception ex)
+        {
+            if (events is not null)
+            {
+                await DisposeQuietlyAsync(events);
+            }
+
+            response?.Dispose();
+            var timedOut = watchdog.IsCancellationRequested;
+            readToken.Dispose();
+            watchdog.Dispose();
+            if (token.IsCancellationRequested)
+            {
+                throw;
+            }
+
+            var failure = Classify(ex, region, timedOut);
+            if (failure.CountsAgainstRegion)
+            {
+                region.RecordFailure(failure.Message);
+            }
+
+            Log.AttemptFailed(_logger, region.Name, failure.Code, failure.Message);
+            throw failure;
+        }
+    }
+
+    private async ValueTask<UpstreamChunk> ReadFirstAsync(UpstreamRegion region, IAsyncEnumerator<SseItem<UpstreamChunk>> events)
+    {
+        while (await events.MoveNextAsync())
+        {
+            var chunk = events.Current.Data;
+            if (chunk.IsMalformed)
+            {
+                throw new UpstreamAttemptException(
+                    ErrorCodes.UpstreamError, $"region {region.Name} sent an event that is not valid JSON", retryable: true, countsAgainstRegion: true);
+            }
+
+            if (chunk.Error is { } error)
+            {
+                throw new UpstreamAttemptException(
+                    ErrorCodes.UpstreamError, $"region {region.Name} reported an error: {_scrubber.Scrub(error)}", retryable: true, countsAgainstRegion: true);
+            }
+
+            var hasText = chunk.Text is not null || (_options.ForwardReasoning && chunk.Reasoning is not null);
+            if (hasText || chunk.FinishReason is not null || chunk.IsDone)
+            {
+                return chunk;
+            }
+        }
+
+        throw new UpstreamAttemptException(
+            ErrorCodes.UpstreamInterrupted, $"region {region.Name} closed the stream before the first token", retryable: true, countsAgainstRegion: true);
+    }
+
+    private UpstreamAttemptException Classify(Exception ex, UpstreamRegion region, bool firstTokenTimedOut) => ex switch
+    {
+        UpstreamAttemptException attempt => attempt,
+        OperationCanceledException when firstTokenTimedOut => new UpstreamAttemptException(
+            ErrorCodes.UpstreamTimeout,
+            $"region {region.Name} produced no token within {_options.Timeouts.FirstToken.TotalSeconds:0.#} s",
+            retryable: true,
+            countsAgainstRegion: true),
+        OperationCanceledException or TimeoutException => new UpstreamAttemptException(
+            ErrorCodes.UpstreamTimeout,
+            $"region {region.Name} did not accept a connection within {_options.Timeouts.Connect.TotalSeconds:0.#} s",
+            retryable: true,
+            countsAgainstRegion: true,
+            inner: ex),
+        HttpRequestException http => new UpstreamAttemptException(
+            ErrorCodes.UpstreamUnavailable,
+            $"region {region.Name} could not be reached ({http.HttpRequestError})",
+            retryable: true,
+            countsAgainstRegion: true,
+            inner: ex),
+        IOException => new UpstreamAttemptException(
+            ErrorCodes.UpstreamInterrupted,
+            $"region {region.Name} dropped the connection before the first token",
+            retryable: true,
+            countsAgainstRegion: true,
+            inner: ex),
+        _ => new UpstreamAttemptException(
+            ErrorCodes.UpstreamError,
+            $"region {region.Name} failed: {ex.GetType().Name}",
+            retryable: false,
+            countsAgainstRegion: true,
+            inner: ex),
+    };
+
+    private async Task<UpstreamAttemptException> StatusFailureAsync(UpstreamRegion region, HttpResponseMessage response, CancellationToken token)
+    {
+        var status = (int)response.StatusCode;
+        var retryAfter = RetryAfterOf(response);
+        var detail = await ReadErrorMessageAsync(response, token);
+        var said = detail is null ? "" : ": " + _scrubber.Scrub(detail);
+        var tooLong = retryAfter > _options.Retry.MaxRetryAfter;
+        return status switch
+        {
+            429 or 529 or 503 => new UpstreamAttemptException(
+                ErrorCodes.UpstreamUnavailable,
+                $"region {region.Name} is overloaded ({status}){said}; retry in {Seconds(retryAfter ?? TimeSpan.FromSeconds(1))} s",
+                retryable: !tooLong,
+                countsAgainstRegion: true,
+                retryAfter),
+            408 or 504 => new UpstreamAttemptException(
+                ErrorCodes.UpstreamTimeout, $"region {region.Name} timed out ({status}){said}", retryable: !tooLong, countsAgainstRegion: true, retryAfter),
+            >= 500 => new UpstreamAttemptException(
+                ErrorCodes.UpstreamError, $"region {region.Name} failed ({status}){said}", retryable: !tooLong, countsAgainstRegion: true, retryAfter),
+            400 or 413 or 422 => new UpstreamAttemptException(
+                ErrorCodes.InvalidRequest, $"the upstream rejected the request ({status}){said}", retryable: false, countsAgainstRegion: false),
+            401 or 403 => new UpstreamAttemptException(
+                ErrorCodes.UpstreamError,
+                $"region {region.Name} refused StreamHub's credentials ({status}); an operator must check Upstream:Regions:{region.Name}:ApiKey",
+                retryable: false,
+                countsAgainstRegion: false),
+            _ => new UpstreamAttemptException(
+                ErrorCodes.UpstreamError, $"region {region.Name} answered {status}{said}", retryable: false, countsAgainstRegion: false),
+        };
+    }
+
+    private TimeSpan? RetryAfterOf(HttpResponseMessage response)
+    {
+        if (response.Headers.TryGetValues("retry-after-ms", out var values))
+        {
+            foreach (var value in values)
+            {
+                if (double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var ms) && ms >= 0)
+                {
+                    return TimeSpan.FromMilliseconds(ms);
+                }
+            }
+        }
+
+        if (response.Headers.RetryAfter is { } header)
+        {
+            if (header.Delta is { } delta)
+            {
+                return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+            }
+
+            if (header.Date is { } date)
+            {
+                var wait = date - _timeProvider.GetUtcNow();
+                return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task<string?> ReadErrorMessageAsync(HttpResponseMessage response, CancellationToken token)
+    {
+        try
+        {
+            var bytes = await response.Content.ReadAsByteArrayAsync(token);
+            if (bytes.Length == 0)
+            {
+                return null;
+            }
+
+            var span = bytes.AsSpan(0, Math.Min(bytes.Length, 8192));
+            var chunk = ChunkParser.Parse(span);
+            if (chunk.Error is { } message)
+            {
+                return message;
+            }
+
+            var text = System.Text.Encoding.UTF8.GetString(span).Trim();
+            return text.Length > 200 ? text[..200] : text;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    private UpstreamAttemptException NoRegion()
+    {
+        var wait = _selector.SoonestReopen(_timeProvider) ?? TimeSpan.FromSeconds(5);
+        return new UpstreamAttemptException(
+            ErrorCodes.UpstreamUnavailable,
+            $"every upstream region is unavailable; retry in {Seconds(wait)} s",
+            retryable: false,
+            countsAgainstRegion: false,
+            wait);
+    }
+
+    private StreamHubException MidStreamFailure(Exception ex, UpstreamStream stream, CancellationTokenSource total, int delivered)
+    {
+        if (total.IsCancellationRequested)
+        {
+            return new StreamHubException(
+                ErrorCodes.UpstreamTimeout,
+                $"the answer exceeded the total limit of {_options.Timeouts.Total.TotalSeconds:0.#} s after {delivered} tokens");
+        }
+
+        if (ex is OperationCanceledException && stream.IdleTimedOut)
+        {
+            stream.Region.RecordFailure("stalled mid-stream");
+            return new StreamHubException(
+                ErrorCodes.UpstreamTimeout,
+                $"region {stream.Region.Name} sent nothing for {_options.Timeouts.Idle.TotalSeconds:0.#} s after {delivered} tokens");
+        }
+
+        return Interrupted(stream.Region, delivered, "the upstream connection broke");
+    }
+
+    private StreamHubException Interrupted(UpstreamRegion region, int delivered, string what)
+    {
+        region.RecordFailure(what);
+        Log.Interrupted(_logger, region.Name, delivered, what);
+        return new StreamHubException(
+            ErrorCodes.UpstreamInterrupted,
+            $"{what} after {delivered} tokens; the text so far is incomplete, ask again");
+    }
+
+    private ResiliencePipeline<UpstreamStream> BuildRetryPipeline()
+    {
+        var builder = new ResiliencePipelineBuilder<UpstreamStream> { TimeProvider = _timeProvider };
+        if (_options.Retry.MaxAttempts > 1)
+        {
+            builder.AddRetry(new RetryStrategyOptions<UpstreamStream>
+            {
+                MaxRetryAttempts = _options.Retry.MaxAttempts - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = _options.Retry.BaseDelay,
+                MaxDelay = _options.Retry.MaxDelay,
+                ShouldHandle = static args => ValueTask.FromResult(
+                    args.Outcome.Exception is UpstreamAttemptException { Retryable: true }),
+                DelayGenerator = args =>
+                {
+                    if (args.Outcome.Exception is UpstreamAttemptException { RetryAfter: { } retryAfter })
+                    {
+                        // The upstream said when; honour it exactly (never sooner), up to MaxRetryAfter.
+                        return ValueTask.FromResult<TimeSpan?>(retryAfter);
+                    }
+
+                    // Another healthy region is waiting: fail over at once instead of backing off.
+                    var state = args.Context.Properties.GetValue(StateKey, null!);
+                    return ValueTask.FromResult<TimeSpan?>(_selector.HasUntried(state.Tried) ? TimeSpan.Zero : null);
+                },
+                OnRetry = args =>
+                {
+                    Log.Retrying(_logger, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, args.Outcome.Exception?.Message);
+                    return default;
+                },
+            });
+        }
+
+        return builder.Build();
+    }
+
+    private static async ValueTask DisposeQuietlyAsync(IAsyncEnumerator<SseItem<UpstreamChunk>> events)
+    {
+        try
+        {
+            await events.DisposeAsync();
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException)
+        {
+            // Already broken: the response's disposal below releases the connection.
+        }
+    }
+
+    private static string Seconds(TimeSpan value) => Math.Ceiling(value.TotalSeconds).ToString("0", System.Globalization.CultureInfo.InvariantCulture);
+
+    private sealed class AttemptState(byte[] body)
+    {
+        public byte[] Body { get; } = body;
+
+        public List<UpstreamRegion> Tried { get; } = new(2);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream attempt on {Region} failed with {Code}: {Reason}")]
+        public static partial void AttemptFailed(ILogger logger, string region, string code, string reason);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Retrying upstream (attempt {Attempt}) in {DelayMs} ms after: {Reason}")]
+        public static partial void Retrying(ILogger logger, int attempt, double delayMs, string? reason);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream stream on {Region} interrupted after {Delivered} tokens: {Reason}")]
+        public static partial void Interrupted(ILogger logger, string region, int delivered, string reason);
+    }
+}

@@ -1,0 +1,64 @@
+using System.Net.ServerSentEvents;
+
+namespace StreamHub.Upstream;
+
+/// <summary>
+/// An upstream response that has produced its first event: the SSE enumerator over its body, the
+/// watchdog that enforces the idle timeout between data events, and everything to release at the end.
+/// Disposing it before the body is read to the end closes the connection, which ends the upstream request.
+/// </summary>
+internal sealed class UpstreamStream(
+    UpstreamRegion region,
+    HttpResponseMessage response,
+    IAsyncEnumerator<SseItem<UpstreamChunk>> events,
+    CancellationTokenSource watchdog,
+    CancellationTokenSource readToken,
+    UpstreamChunk first,
+    TimeSpan idle) : IAsyncDisposable
+{
+    private bool _firstTaken;
+    private int _disposed;
+
+    public UpstreamRegion Region => region;
+
+    /// <summary>Whether the idle watchdog (not the caller, not the total timeout) ended the last read.</summary>
+    public bool IdleTimedOut => watchdog.IsCancellationRequested;
+
+    /// <summary>The next event, or null when the body ended.</summary>
+    public async ValueTask<UpstreamChunk?> ReadAsync()
+    {
+        if (!_firstTaken)
+        {
+            _firstTaken = true;
+            return first;
+        }
+
+        // Re-arming one timer per event: no allocation, and the timer comes from the injected TimeProvider.
+        watchdog.CancelAfter(idle);
+        return await events.MoveNextAsync() ? events.Current.Data : null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        region.StreamClosed();
+        try
+        {
+            await events.DisposeAsync();
+        }
+        catch (Exception) when (readToken.IsCancellationRequested)
+        {
+            // The read was cancelled: nothing left to release in the parser.
+        }
+        finally
+        {
+            response.Dispose();
+            readToken.Dispose();
+            watchdog.Dispose();
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using StreamHub.Emulator;
+
+namespace StreamHub.Tests.Infrastructure;
+
+/// <summary>
+/// The real StreamHub app on a loopback Kestrel (port 0), pointed at a real emulator on another loopback
+/// port unless the settings name regions of their own.
+/// </summary>
+public sealed class StreamHubServer : IAsyncDisposable
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+
+    private readonly WebApplication _app;
+    private readonly bool _ownsEmulator;
+
+    private StreamHubServer(WebApplication app, EmulatorServer emulator, bool ownsEmulator, Uri baseAddress)
+    {
+        _app = app;
+        Emulator = emulator;
+        _ownsEmulator = ownsEmulator;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public Uri HubUrl => new(BaseAddress, "hubs/stream");
+
+    public EmulatorServer Emulator { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static EmulatorOptions FastEmulator() => new()
+    {
+        FirstTokenDelay = TimeSpan.FromMilliseconds(5),
+        TokensPerSecond = 500,
+        DefaultMaxTokens = 12,
+    };
+
+    public static async Task<StreamHubServer> StartAsync(
+        IDictionary<string, string?>? settings = null,
+        EmulatorServer? emulator = null,
+        EmulatorOptions? emulatorOptions = null)
+    {
+        var ownsEmulator = emulator is null;
+        emulator ??= await EmulatorServer.StartAsync(emulatorOptions ?? FastEmulator());
+        var all = new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Upstream:Regions:0:Name"] = "primary",
+            ["Upstream:Regions:0:BaseUrl"] = new Uri(emulator.BaseAddress, "v1").ToString(),
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        var args = all.Where(p => p.Value is not null).Select(p => $"--{p.Key}={p.Value}").ToArray();
+        var app = Program.BuildApp(args);
+        await app.StartAsync().WaitAsync(Timeout);
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new StreamHubServer(app, emulator, ownsEmulator, new Uri(address.TrimEnd('/') + "/"));
+    }
+
+    /// <summary>An official .NET SignalR client over WebSockets, started.</summary>
+    public async Task<HubConnection> ConnectAsync(string? apiKey = null)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(HubUrl, o =>
+            {
+                o.Transports = HttpTransportType.WebSockets;
+                if (apiKey is not null)
+                {
+                    o.AccessTokenProvider = () => Task.FromResult<string?>(apiKey);
+                }
+            })
+            .Build();
+        await connection.StartAsync().WaitAsync(Timeout);
+        return connection;
+    }
+
+    /// <summary>Waits until the emulator serves no stream, or fails after <paramref name="within"/>.</summary>
+    public async Task AssertUpstreamIdleAsync(TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(1));
+        while (Emulator.State.OpenStreams != 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the emulator still serves {Emulator.State.OpenStreams} stream(s)");
+            await Task.Delay(10);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().WaitAsync(Timeout);
+        await _app.DisposeAsync();
+        if (_ownsEmulator)
+        {
+            await Emulator.DisposeAsync();
+        }
+    }
+}
