@@ -414,32 +414,46 @@ internal sealed partial class PriorityAdmission : PartitionedRateLimiter<Admissi
         return first;
     }
 
+    // Moves waiters whose age earned a better tier, oldest first across all lists: each destination age
+    // list then stays oldest first, and an older waiter joins its new tier's ring ahead of a younger one.
     private void Promote(long now)
     {
-        var agingTicks = _agingInterval.Ticks;
-        for (var native = 1; native < TierCount; native++)
+        while (true)
         {
-            // Walk current tiers best first, so each destination age list stays oldest first.
-            for (var tier = 1; tier <= native; tier++)
+            Waiter? oldest = null;
+            var oldestTarget = 0;
+            for (var native = 1; native < TierCount; native++)
             {
-                var list = AgeListOf(tier, native);
-                while (list.Head is { } waiter)
+                for (var tier = 1; tier <= native; tier++)
                 {
-                    var steps = _time.GetElapsedTime(waiter.EnqueuedAt, now).Ticks / agingTicks;
-                    var target = (int)Math.Max(0, native - Math.Min(steps, native));
-                    if (target >= tier)
+                    if (AgeListOf(tier, native).Head is { } head
+                        && (oldest is null || head.Seq < oldest.Seq)
+                        && TargetTier(head, now) is var target
+                        && target < tier)
                     {
-                        break;
+                        oldest = head;
+                        oldestTarget = target;
                     }
-
-                    list.Remove(waiter);
-                    RemoveFromTier(waiter);
-                    AddToTier(waiter, target);
-                    AgeListOf(target, native).Append(waiter);
-                    _queueChanged = true;
                 }
             }
+
+            if (oldest is null)
+            {
+                return;
+            }
+
+            AgeListOf(oldest.Tier, oldest.Native).Remove(oldest);
+            RemoveFromTier(oldest);
+            AddToTier(oldest, oldestTarget);
+            AgeListOf(oldestTarget, oldest.Native).Append(oldest);
+            _queueChanged = true;
         }
+    }
+
+    private int TargetTier(Waiter waiter, long now)
+    {
+        var steps = _time.GetElapsedTime(waiter.EnqueuedAt, now).Ticks / _agingInterval.Ticks;
+        return (int)(waiter.Native - Math.Min(steps, waiter.Native));
     }
 
     private void RefreshPositions()
