@@ -204,8 +204,11 @@ public sealed class PriorityAdmissionTests
         Assert.False(ninth.IsCompleted);
     }
 
-    [Fact]
-    public async Task Release_ActiveDropsBelowThreshold_QueuedNormalStarts()
+    [Theory]
+    [InlineData(Priority.High)]
+    [InlineData(Priority.Normal)]
+    [InlineData(Priority.Low)]
+    public async Task Release_NonCriticalWaiter_StartsOnlyOnceActiveDropsBelowThreshold(Priority priority)
     {
         using var admission = Create(_time, pool: 10, threshold: 0.8);
         var critical = new List<RateLimitLease>();
@@ -214,7 +217,7 @@ public sealed class PriorityAdmissionTests
             critical.Add(await admission.Granted($"c{i}", Priority.Critical));
         }
 
-        var normal = admission.AcquireAsync(Ticket("n")).AsTask();
+        var normal = admission.AcquireAsync(Ticket("n", priority)).AsTask();
         for (var i = 0; i < 2; i++)
         {
             critical[i].Dispose();
