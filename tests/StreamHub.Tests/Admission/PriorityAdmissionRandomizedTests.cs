@@ -139,7 +139,6 @@ public sealed class PriorityAdmissionRandomizedTests
         Assert.Empty(end.Entries);
         Assert.Equal([0, 0, 0, 0], end.QueuedByPriority);
         Assert.Equal(8, admission.Available());
-        await Task.CompletedTask;
     }
 
     [Fact]

@@ -285,7 +285,7 @@ public sealed class PriorityAdmissionTests
     }
 
     [Fact]
-    public async Task AttemptAcquire_NoFreeSlot_FailsWithoutQueueing()
+    public void AttemptAcquire_NoFreeSlot_FailsWithoutQueueing()
     {
         using var admission = Create(_time);
         using var lease = admission.AttemptAcquire(Ticket("a"));
@@ -295,7 +295,6 @@ public sealed class PriorityAdmissionTests
 
         Assert.False(refused.IsAcquired);
         Assert.Equal(0, admission.Queued());
-        await Task.CompletedTask;
     }
 
     [Fact]
