@@ -1,0 +1,28 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace StreamHub.Admission;
+
+internal static class AdmissionExtensions
+{
+    /// <summary>
+    /// Binds and validates <c>Admission</c> (failing at start-up with the key's name) and registers
+    /// <see cref="PriorityAdmission"/> and <see cref="TenantLimits"/> as singletons on the DI TimeProvider.
+    /// </summary>
+    public static IHostApplicationBuilder AddAdmission(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<AdmissionOptions>()
+            .Bind(builder.Configuration.GetSection(AdmissionOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<IValidateOptions<AdmissionOptions>, AdmissionOptionsValidator>());
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(services => new PriorityAdmission(
+            services.GetRequiredService<IOptions<AdmissionOptions>>().Value,
+            services.GetRequiredService<TimeProvider>()));
+        builder.Services.TryAddSingleton(services => new TenantLimits(services.GetRequiredService<TimeProvider>()));
+        return builder;
+    }
+}

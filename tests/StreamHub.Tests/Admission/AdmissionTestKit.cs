@@ -1,0 +1,75 @@
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Time.Testing;
+using StreamHub.Admission;
+
+namespace StreamHub.Tests.Admission;
+
+/// <summary>Small builders shared by the admission tests.</summary>
+internal static class AdmissionTestKit
+{
+    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+
+    public static AdmissionOptions Options(int pool = 1, double threshold = 1.0, int queueLimit = 1000) => new()
+    {
+        MaxConcurrentStreams = pool,
+        BackpressureThreshold = threshold,
+        QueueLimits = new AdmissionQueueLimits { Critical = queueLimit, High = queueLimit, Normal = queueLimit, Low = queueLimit },
+        MaxQueueWait = TimeSpan.FromSeconds(30),
+        AgingInterval = TimeSpan.FromSeconds(10),
+    };
+
+    public static PriorityAdmission Create(FakeTimeProvider time, int pool = 1, double threshold = 1.0, int queueLimit = 1000) =>
+        new(Options(pool, threshold, queueLimit), time);
+
+    public static AdmissionTicket Ticket(string id, Priority priority = Priority.Normal, string tenant = "t", IProgress<int>? positions = null) =>
+        new(id, tenant, priority, positions);
+
+    public static async Task<RateLimitLease> Granted(this PriorityAdmission admission, string id, Priority priority = Priority.Normal, string tenant = "t")
+    {
+        var lease = await admission.AcquireAsync(Ticket(id, priority, tenant)).AsTask().WaitAsync(Wait);
+        Assert.True(lease.IsAcquired, $"{id} should start at once");
+        return lease;
+    }
+
+    public static int Available(this PriorityAdmission admission) =>
+        (int)admission.GetStatistics(Ticket("stats"))!.CurrentAvailablePermits;
+
+    public static long Queued(this PriorityAdmission admission) =>
+        admission.GetStatistics(Ticket("stats"))!.CurrentQueuedCount;
+}
+
+/// <summary>Records queue positions synchronously, as they are reported.</summary>
+internal sealed class PositionRecorder : IProgress<int>
+{
+    private readonly List<int> _seen = [];
+
+    public IReadOnlyList<int> Seen
+    {
+        get
+        {
+            lock (_seen)
+            {
+                return [.. _seen];
+            }
+        }
+    }
+
+    public int Last
+    {
+        get
+        {
+            lock (_seen)
+            {
+                return _seen.Count == 0 ? 0 : _seen[^1];
+            }
+        }
+    }
+
+    public void Report(int value)
+    {
+        lock (_seen)
+        {
+            _seen.Add(value);
+        }
+    }
+}
