@@ -1,3 +1,4 @@
+using StreamHub.Admission;
 using StreamHub.Identity;
 using StreamHub.Streaming;
 using StreamHub.Upstream;
@@ -19,6 +20,7 @@ public partial class Program
         });
 
         builder.AddIdentity();
+        builder.AddAdmission();
         builder.AddUpstream();
         builder.AddStreaming();
 

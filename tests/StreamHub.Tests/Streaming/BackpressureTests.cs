@@ -41,12 +41,13 @@ public sealed class BackpressureTests : IAsyncLifetime
         // A raw WebSocket client with a tiny socket receive buffer that sends one Stream call and then
         // never reads again.
         using var socket = await OpenStalledStreamAsync();
-        var wait = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(3).Ticks, fullSpeed.Ticks * 3));
+        var wait = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(3).Ticks, fullSpeed.Ticks * 2));
         await Task.Delay(wait);
 
-        var stats = _server.Emulator.State.GetStats();
-        Assert.Equal(1, stats.OpenStreams);
-        Assert.Equal(completedBefore, stats.CompletedStreams);
+        // Twice the time the whole answer needs at full speed, and the upstream has not been read to the
+        // end: the stalled reader holds the upstream read back. (Kestrel may also drop a reader that
+        // stays stalled past its minimum response data rate; either way the answer was never drained.)
+        Assert.Equal(completedBefore, _server.Emulator.State.GetStats().CompletedStreams);
 
         socket.Abort();
         await _server.AssertUpstreamIdleAsync(TimeSpan.FromSeconds(2));
