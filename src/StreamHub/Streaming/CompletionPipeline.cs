@@ -13,6 +13,7 @@ namespace StreamHub.Streaming;
 /// buffer of its own). Every lease is released in the iterator's <c>finally</c>, whichever way it ends.
 /// </summary>
 internal sealed class CompletionPipeline(
+    ActiveRequests requests,
     UpstreamClient upstream,
     PriorityAdmission admission,
     TenantLimits tenantLimits,
@@ -28,6 +29,38 @@ internal sealed class CompletionPipeline(
         IStreamProgress progress,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var priority = EffectivePriority(request, caller);
+        using var active = requests.Register(request, caller, priority, cancellationToken);
+        var tokens = StreamAsync(request, caller, priority, new Tracker(progress, active), active).GetAsyncEnumerator(active.Token);
+        await using var _ = tokens;
+        while (true)
+        {
+            try
+            {
+                if (!await tokens.MoveNextAsync())
+                {
+                    yield break;
+                }
+            }
+            catch (OperationCanceledException) when (active.AbortReason is { } reason && !cancellationToken.IsCancellationRequested)
+            {
+                // An operator or shutdown ended it, not the caller: say so with the contract code.
+                throw reason;
+            }
+
+            active.CountToken();
+            yield return tokens.Current;
+        }
+    }
+
+    private async IAsyncEnumerable<string> StreamAsync(
+        CompletionRequest request,
+        Caller caller,
+        Priority priority,
+        Tracker progress,
+        ActiveRequest active)
+    {
+        var cancellationToken = active.Token;
         var estimate = EstimateTokens(request);
         if (!tenantLimits.TryAcquire(caller.Tenant, LimitsOf(caller), estimate, out var tenantLease, out var limited))
         {
@@ -35,7 +68,7 @@ internal sealed class CompletionPipeline(
         }
 
         using var _ = tenantLease;
-        var ticket = new AdmissionTicket(request.RequestId, caller.Tenant, EffectivePriority(request, caller), new QueueReporter(progress));
+        var ticket = new AdmissionTicket(request.RequestId, caller.Tenant, priority, new QueueReporter(progress));
         using var lease = await admission.AcquireAsync(ticket, 1, cancellationToken);
         if (AdmissionLease.TryGetRejection(lease, out var rejection))
         {
@@ -44,9 +77,8 @@ internal sealed class CompletionPipeline(
 
         var model = request.Model ?? upstreamOptions.Value.Model;
         var call = new UpstreamCall(request.Messages, model, request.MaxTokens, request.Temperature);
-        var tracker = new RegionTracker(progress);
         UsageInfo? usage = null;
-        await foreach (var chunk in upstream.StreamAsync(call, tracker, cancellationToken))
+        await foreach (var chunk in upstream.StreamAsync(call, progress, cancellationToken))
         {
             if (chunk.Usage is { } reported)
             {
@@ -67,7 +99,7 @@ internal sealed class CompletionPipeline(
         if (usage is not null)
         {
             tenantLease!.Correct(usage.TotalTokens);
-            await progress.UsageAsync(UsageReport.From(usage, model, tracker.Region ?? "", cost: null));
+            await progress.UsageAsync(UsageReport.From(usage, model, active.Region ?? "", cost: null));
         }
     }
 
@@ -93,16 +125,14 @@ internal sealed class CompletionPipeline(
         public void Report(int value) => _ = progress.QueuedAsync(value).AsTask();
     }
 
-    /// <summary>Remembers the region the upstream opened on, and passes every event through.</summary>
-    private sealed class RegionTracker(IStreamProgress inner) : IStreamProgress
+    /// <summary>Records the region on the active request, and passes every event through.</summary>
+    private sealed class Tracker(IStreamProgress inner, ActiveRequest active) : IStreamProgress
     {
-        public string? Region { get; private set; }
-
         public ValueTask QueuedAsync(int position) => inner.QueuedAsync(position);
 
         public ValueTask StartedAsync(string region)
         {
-            Region = region;
+            active.Region = region;
             return inner.StartedAsync(region);
         }
 

@@ -15,6 +15,8 @@ internal static class StreamingExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<CompletionPipeline>();
+        builder.Services.AddSingleton<ActiveRequests>();
+        builder.Services.AddHostedService<ShutdownNotice>();
 
         var limits = builder.Configuration.GetSection(StreamingOptions.Section).Get<StreamingOptions>() ?? new StreamingOptions();
         builder.Services.AddSignalR(o =>
