@@ -5,7 +5,6 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Polly;
-using Polly.CircuitBreaker;
 using Polly.Retry;
 using StreamHub.Streaming;
 
@@ -83,6 +82,7 @@ internal sealed partial class UpstreamClient
             catch (Exception) when (finished && !cancellationToken.IsCancellationRequested)
             {
                 // The whole answer and its finish reason arrived; only the trailer broke.
+                stream.Region.StreamSucceeded();
                 yield break;
             }
 
@@ -90,6 +90,7 @@ internal sealed partial class UpstreamClient
             {
                 if (finished)
                 {
+                    stream.Region.StreamSucceeded();
                     yield break;
                 }
 
@@ -127,6 +128,7 @@ internal sealed partial class UpstreamClient
 
             if (chunk.IsDone)
             {
+                stream.Region.StreamSucceeded();
                 yield break;
             }
         }
@@ -173,23 +175,18 @@ internal sealed partial class UpstreamClient
                 state.Tried.Add(region);
             }
 
-            try
+            if (!region.TryBeginAttempt())
             {
-                return await region.Breaker.ExecuteAsync(
-                    static (s, ct) => s.self.OpenOnRegionAsync(s.region, s.body, ct),
-                    (self: this, region, body: state.Body),
-                    context.CancellationToken);
+                // Another request took the half-open trial between the pick and now: the next pick skips it.
+                continue;
             }
-            catch (BrokenCircuitException)
-            {
-                // The breaker opened between the pick and the call: the next pick skips it.
-            }
+
+            return await OpenOnRegionAsync(region, state.Body, context.CancellationToken);
         }
     }
 
     private async ValueTask<UpstreamStream> OpenOnRegionAsync(UpstreamRegion region, byte[] body, CancellationToken token)
     {
-        region.AttemptStarted();
         var startedAt = _timeProvider.GetTimestamp();
         var watchdog = new CancellationTokenSource(_options.Timeouts.FirstToken, _timeProvider);
         var readToken = CancellationTokenSource.CreateLinkedTokenSource(token, watchdog.Token);
@@ -217,6 +214,9 @@ internal sealed partial class UpstreamClient
                 .EnumerateAsync(readToken.Token)
                 .GetAsyncEnumerator(readToken.Token);
             var first = await ReadFirstAsync(region, events);
+
+            // From here the idle timeout guards each read; the time the caller takes between reads is its own.
+            watchdog.CancelAfter(Timeout.InfiniteTimeSpan);
             region.StreamOpened(_timeProvider.GetElapsedTime(startedAt));
             return new UpstreamStream(region, response, events, watchdog, readToken, first, _options.Timeouts.Idle);
         }
@@ -233,6 +233,7 @@ internal sealed partial class UpstreamClient
             watchdog.Dispose();
             if (token.IsCancellationRequested)
             {
+                region.AttemptAbandoned();
                 throw;
             }
 
@@ -240,6 +241,10 @@ internal sealed partial class UpstreamClient
             if (failure.CountsAgainstRegion)
             {
                 region.RecordFailure(failure.Message);
+            }
+            else
+            {
+                region.AttemptAbandoned();
             }
 
             Log.AttemptFailed(_logger, region.Name, failure.Code, failure.Message);
@@ -332,7 +337,7 @@ internal sealed partial class UpstreamClient
                 ErrorCodes.InvalidRequest, $"the upstream rejected the request ({status}){said}", retryable: false, countsAgainstRegion: false),
             401 or 403 => new UpstreamAttemptException(
                 ErrorCodes.UpstreamError,
-                $"region {region.Name} refused StreamHub's credentials ({status}); an operator must check Upstream:Regions:{region.Name}:ApiKey",
+                $"region {region.Name} refused StreamHub's credentials ({status}); an operator must check the ApiKey of region {region.Name} (Upstream:Regions:N:ApiKey)",
                 retryable: false,
                 countsAgainstRegion: false),
             _ => new UpstreamAttemptException(
@@ -448,19 +453,24 @@ internal sealed partial class UpstreamClient
                 UseJitter = true,
                 Delay = _options.Retry.BaseDelay,
                 MaxDelay = _options.Retry.MaxDelay,
-                ShouldHandle = static args => ValueTask.FromResult(
-                    args.Outcome.Exception is UpstreamAttemptException { Retryable: true }),
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is UpstreamAttemptException attempt
+                    && (attempt.Retryable || (attempt.RetryAfter > _options.Retry.MaxRetryAfter && HasUntried(args.Context)))),
                 DelayGenerator = args =>
                 {
+                    // Another healthy region is waiting: fail over at once instead of backing off (a
+                    // Retry-After speaks for the region that sent it, not for the others).
+                    if (HasUntried(args.Context))
+                    {
+                        return ValueTask.FromResult<TimeSpan?>(TimeSpan.Zero);
+                    }
+
                     if (args.Outcome.Exception is UpstreamAttemptException { RetryAfter: { } retryAfter })
                     {
                         // The upstream said when; honour it exactly (never sooner), up to MaxRetryAfter.
                         return ValueTask.FromResult<TimeSpan?>(retryAfter);
                     }
 
-                    // Another healthy region is waiting: fail over at once instead of backing off.
-                    var state = args.Context.Properties.GetValue(StateKey, null!);
-                    return ValueTask.FromResult<TimeSpan?>(_selector.HasUntried(state.Tried) ? TimeSpan.Zero : null);
+                    return ValueTask.FromResult<TimeSpan?>(null);
                 },
                 OnRetry = args =>
                 {
@@ -472,6 +482,9 @@ internal sealed partial class UpstreamClient
 
         return builder.Build();
     }
+
+    /// <summary>Whether a region this request has not tried yet can take an attempt now.</summary>
+    private bool HasUntried(ResilienceContext context) => _selector.HasUntried(context.Properties.GetValue(StateKey, null!).Tried);
 
     private static async ValueTask DisposeQuietlyAsync(IAsyncEnumerator<SseItem<UpstreamChunk>> events)
     {

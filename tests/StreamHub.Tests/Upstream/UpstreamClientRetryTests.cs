@@ -55,6 +55,21 @@ public sealed class UpstreamClientRetryTests
     }
 
     [Fact]
+    public async Task StreamAsync_429WithRetryAfterAndAnotherRegion_FailsOverWithoutWaiting()
+    {
+        await using var h = await UpstreamHarness.StartAsync(regions: 2);
+        h.Emulators[0].State.SetScript(["status=429 retry-after=30"]);
+
+        // The fake clock never moves: a wait for the Retry-After would hang here.
+        var (chunks, error) = await UpstreamHarness.ReadAllAsync(h.Stream("hello")).WaitAsync(Timeout);
+
+        Assert.Null(error);
+        Assert.Equal(Answer, UpstreamHarness.Texts(chunks));
+        Assert.Equal(1, h.RequestCount(0));
+        Assert.Equal(1, h.RequestCount(1));
+    }
+
+    [Fact]
     public async Task StreamAsync_RetryAfterLongerThanMaxRetryAfter_FailsAtOnceWithHint()
     {
         await using var h = await UpstreamHarness.StartAsync(configure: o => o.Retry.MaxRetryAfter = TimeSpan.FromSeconds(60));
@@ -68,6 +83,20 @@ public sealed class UpstreamClientRetryTests
         Assert.Equal(TimeSpan.FromSeconds(120), error.RetryAfter);
         Assert.Equal(1, h.RequestCount(0));
         await h.AssertUpstreamIdleAsync();
+    }
+
+    [Fact]
+    public async Task StreamAsync_RetryAfterTooLongAndAnotherRegion_FailsOver()
+    {
+        await using var h = await UpstreamHarness.StartAsync(regions: 2, configure: o => o.Retry.MaxRetryAfter = TimeSpan.FromSeconds(60));
+        h.Emulators[0].State.SetScript(["status=429 retry-after=120"]);
+
+        var (chunks, error) = await UpstreamHarness.ReadAllAsync(h.Stream("hello")).WaitAsync(Timeout);
+
+        Assert.Null(error);
+        Assert.Equal(Answer, UpstreamHarness.Texts(chunks));
+        Assert.Equal(1, h.RequestCount(0));
+        Assert.Equal(1, h.RequestCount(1));
     }
 
     [Fact]
@@ -94,7 +123,7 @@ public sealed class UpstreamClientRetryTests
 
         Assert.Equal(ErrorCodes.UpstreamError, error?.Code);
         Assert.DoesNotContain(UpstreamHarness.ApiKey(0), error!.Message, StringComparison.Ordinal);
-        Assert.Contains("Upstream:Regions:r0:ApiKey", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ApiKey of region r0", error.Message, StringComparison.Ordinal);
         Assert.Equal(1, h.RequestCount(0));
         await h.AssertUpstreamIdleAsync();
     }
