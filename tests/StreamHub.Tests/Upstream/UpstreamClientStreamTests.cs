@@ -79,6 +79,30 @@ public sealed class UpstreamClientStreamTests
     }
 
     [Fact]
+    public async Task StreamAsync_StallBeyondTotal_TimesOutAtTotal()
+    {
+        await using var h = await UpstreamHarness.StartAsync(configure: o =>
+        {
+            o.Timeouts.Idle = TimeSpan.FromSeconds(60);
+            o.Timeouts.Total = TimeSpan.FromSeconds(10);
+        });
+        h.Emulators[0].State.SetScript(["stall-after=3"]);
+
+        await using var e = h.Stream("hello").GetAsyncEnumerator();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True(await e.MoveNextAsync().AsTask().WaitAsync(Timeout));
+        }
+
+        var next = e.MoveNextAsync().AsTask();
+        h.Clock.Advance(TimeSpan.FromSeconds(10));
+        var error = await Assert.ThrowsAsync<StreamHubException>(() => next.WaitAsync(Timeout));
+        Assert.Equal(ErrorCodes.UpstreamTimeout, error.Code);
+        Assert.Contains("total limit", error.Message, StringComparison.Ordinal);
+        await h.AssertUpstreamIdleAsync();
+    }
+
+    [Fact]
     public async Task StreamAsync_SlowHeaders_TimesOutAfterFirstToken()
     {
         await using var h = await UpstreamHarness.StartAsync(configure: o =>
