@@ -31,6 +31,13 @@ internal sealed partial class UpstreamClient
     private readonly ILogger<UpstreamClient> _logger;
     private readonly ResiliencePipeline<UpstreamStream> _retry;
 
+    /// <summary>How many times one request may be continued on another region after a mid-stream break.</summary>
+    internal const int MaxContinuations = 2;
+
+    /// <summary>The instruction sent after the partial answer when a broken stream is continued.</summary>
+    internal const string ContinuePrompt =
+        "Your previous answer was cut off. Continue it exactly where it stopped, without repeating anything already written.";
+
     public UpstreamClient(
         IHttpClientFactory httpClientFactory,
         RegionSelector selector,
@@ -62,86 +69,154 @@ internal sealed partial class UpstreamClient
     {
         using var total = new CancellationTokenSource(_options.Timeouts.Total, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, total.Token);
-        var stream = await OpenAsync(call.ToRequestBody(), total, cancellationToken, linked.Token);
-        await using var _ = stream;
-        await progress.StartedAsync(stream.Region.Name);
-
-        var delivered = 0;
-        var finished = false;
-        while (true)
+        var stream = await OpenAsync(call.ToRequestBody(), avoid: null, total, cancellationToken, linked.Token);
+        try
         {
-            UpstreamChunk? next;
-            try
-            {
-                next = await stream.ReadAsync();
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && !finished)
-            {
-                throw MidStreamFailure(ex, stream, total, delivered);
-            }
-            catch (Exception) when (finished && !cancellationToken.IsCancellationRequested)
-            {
-                // The whole answer and its finish reason arrived; only the trailer broke.
-                stream.Region.StreamSucceeded();
-                yield break;
-            }
+            await progress.StartedAsync(stream.Region.Name);
 
-            if (next is not { } chunk)
+            // The text so far, kept only when a broken stream may be continued elsewhere.
+            var partial = _options.MidStream == MidStreamMode.Continue ? new System.Text.StringBuilder() : null;
+            var continuations = 0;
+            var delivered = 0;
+            var finished = false;
+            while (true)
             {
-                if (finished)
+                UpstreamChunk? next;
+                StreamHubException? failure = null;
+                try
+                {
+                    next = await stream.ReadAsync();
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && !finished)
+                {
+                    next = null;
+                    failure = MidStreamFailure(ex, stream, total, delivered);
+                }
+                catch (Exception) when (finished && !cancellationToken.IsCancellationRequested)
+                {
+                    // The whole answer and its finish reason arrived; only the trailer broke.
+                    stream.Region.StreamSucceeded();
+                    yield break;
+                }
+
+                if (failure is null && next is null && finished)
                 {
                     stream.Region.StreamSucceeded();
                     yield break;
                 }
 
-                throw Interrupted(stream.Region, delivered, "the upstream closed the stream before it finished");
-            }
-
-            if (chunk.IsMalformed)
-            {
-                throw Interrupted(stream.Region, delivered, "the upstream sent an event that is not valid JSON");
-            }
-
-            if (chunk.Error is { } error)
-            {
-                throw Interrupted(stream.Region, delivered, "the upstream reported an error: " + _scrubber.Scrub(error));
-            }
-
-            if (!_options.ForwardReasoning)
-            {
-                if (chunk.Reasoning is not null)
+                failure ??= next switch
                 {
-                    chunk = chunk with { Reasoning = null };
+                    null => Interrupted(stream.Region, delivered, "the upstream closed the stream before it finished"),
+                    { IsMalformed: true } => Interrupted(stream.Region, delivered, "the upstream sent an event that is not valid JSON"),
+                    { Error: { } error } => Interrupted(stream.Region, delivered, "the upstream reported an error: " + _scrubber.Scrub(error)),
+                    _ => null,
+                };
+
+                if (failure is not null)
+                {
+                    var resumed = partial is not null && continuations < MaxContinuations && !total.IsCancellationRequested
+                        ? await ContinueAsync(call, partial.ToString(), stream.Region, total, cancellationToken, linked.Token)
+                        : null;
+                    if (resumed is null)
+                    {
+                        throw failure;
+                    }
+
+                    continuations++;
+                    await stream.DisposeAsync();
+                    stream = resumed;
+                    continue;
+                }
+
+                var chunk = next!.Value;
+                if (!_options.ForwardReasoning)
+                {
+                    if (chunk.Reasoning is not null)
+                    {
+                        chunk = chunk with { Reasoning = null };
+                    }
+                }
+
+                if (chunk.Text is not null || chunk.Reasoning is not null)
+                {
+                    delivered++;
+                }
+
+                if (chunk.Text is not null)
+                {
+                    partial?.Append(chunk.Text);
+                }
+
+                finished |= chunk.FinishReason is not null;
+                if (chunk.Text is not null || chunk.Reasoning is not null || chunk.Usage is not null || chunk.FinishReason is not null)
+                {
+                    yield return chunk;
+                }
+
+                if (chunk.IsDone)
+                {
+                    stream.Region.StreamSucceeded();
+                    yield break;
                 }
             }
+        }
+        finally
+        {
+            await stream.DisposeAsync();
+        }
+    }
 
-            if (chunk.Text is not null || chunk.Reasoning is not null)
-            {
-                delivered++;
-            }
+    /// <summary>
+    /// <c>MidStream=Continue</c>: asks a region (preferably not the one that just failed) to go on from the
+    /// partial answer, within the same total timeout. Null when no region could: the caller then gets the
+    /// original failure, which says what happened to the text it already has.
+    /// </summary>
+    private async ValueTask<UpstreamStream?> ContinueAsync(
+        UpstreamCall call,
+        string partial,
+        UpstreamRegion failed,
+        CancellationTokenSource total,
+        CancellationToken callerToken,
+        CancellationToken token)
+    {
+        if (partial.Length == 0)
+        {
+            return null;
+        }
 
-            finished |= chunk.FinishReason is not null;
-            if (chunk.Text is not null || chunk.Reasoning is not null || chunk.Usage is not null || chunk.FinishReason is not null)
-            {
-                yield return chunk;
-            }
-
-            if (chunk.IsDone)
-            {
-                stream.Region.StreamSucceeded();
-                yield break;
-            }
+        var continuation = call with
+        {
+            Messages = [.. call.Messages, new ChatMessage("assistant", partial), new ChatMessage("user", ContinuePrompt)],
+        };
+        try
+        {
+            var stream = await OpenAsync(continuation.ToRequestBody(), failed, total, callerToken, token);
+            Log.Continued(_logger, failed.Name, stream.Region.Name, partial.Length);
+            return stream;
+        }
+        catch (StreamHubException ex)
+        {
+            Log.ContinueFailed(_logger, ex.Code, ex.Message);
+            return null;
         }
     }
 
     private async ValueTask<UpstreamStream> OpenAsync(
         byte[] body,
+        UpstreamRegion? avoid,
         CancellationTokenSource total,
         CancellationToken callerToken,
         CancellationToken token)
     {
         var context = ResilienceContextPool.Shared.Get(token);
         var state = new AttemptState(body);
+        if (avoid is not null)
+        {
+            // Counted as tried: the pick prefers any other available region, and falls back to it.
+            state.Tried.Add(avoid);
+        }
+
         context.Properties.Set(StateKey, state);
         try
         {
@@ -514,6 +589,12 @@ internal sealed partial class UpstreamClient
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Retrying upstream (attempt {Attempt}) in {DelayMs} ms after: {Reason}")]
         public static partial void Retrying(ILogger logger, int attempt, double delayMs, string? reason);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Upstream stream broken on {Failed} continues on {Region} after {Chars} characters")]
+        public static partial void Continued(ILogger logger, string failed, string region, int chars);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Continuing a broken stream failed with {Code}: {Reason}")]
+        public static partial void ContinueFailed(ILogger logger, string code, string reason);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream stream on {Region} interrupted after {Delivered} tokens: {Reason}")]
         public static partial void Interrupted(ILogger logger, string region, int delivered, string reason);

@@ -245,4 +245,52 @@ public sealed class UpstreamClientStreamTests
         Assert.Equal(1, h.RequestCount(0));
         await h.AssertUpstreamIdleAsync();
     }
+
+    [Fact]
+    public async Task StreamAsync_MidStreamContinueAndDropAfterFour_CallerGetsPartialThenContinuation()
+    {
+        await using var h = await UpstreamHarness.StartAsync(regions: 2, configure: o => o.MidStream = MidStreamMode.Continue);
+        h.Emulators[0].State.SetScript(["drop-after=4"]);
+
+        var (chunks, error) = await UpstreamHarness.ReadAllAsync(h.Stream("hello")).WaitAsync(Timeout);
+
+        Assert.Null(error);
+        var texts = UpstreamHarness.Texts(chunks);
+        Assert.Equal([.. Answer.Take(4), .. EmulatorText.Tokens(UpstreamClient.ContinuePrompt, 12)], texts);
+        Assert.Equal(1, h.RequestCount(0));
+        var continued = Assert.Single(h.Emulators[1].State.GetRequests());
+        Assert.Equal(
+            [new EmulatorMessage("user", "hello"), new EmulatorMessage("assistant", string.Concat(Answer.Take(4))), new EmulatorMessage("user", UpstreamClient.ContinuePrompt)],
+            continued.Messages);
+        Assert.Single(chunks, c => c.FinishReason is not null);
+        await h.AssertUpstreamIdleAsync();
+    }
+
+    [Fact]
+    public async Task StreamAsync_MidStreamContinueEveryRegionBreaks_StopsAfterTwoContinuations()
+    {
+        await using var h = await UpstreamHarness.StartAsync(regions: 2, configure: o => o.MidStream = MidStreamMode.Continue);
+        h.Emulators[0].State.SetScript(["drop-after=2", "drop-after=2"]);
+        h.Emulators[1].State.SetScript(["drop-after=2"]);
+
+        var (chunks, error) = await UpstreamHarness.ReadAllAsync(h.Stream("hello")).WaitAsync(Timeout);
+
+        Assert.Equal(ErrorCodes.UpstreamInterrupted, error?.Code);
+        Assert.Equal(6, UpstreamHarness.Texts(chunks).Count);
+        Assert.Equal(2, h.RequestCount(0));
+        Assert.Equal(1, h.RequestCount(1));
+        await h.AssertUpstreamIdleAsync();
+    }
+
+    [Fact]
+    public async Task StreamAsync_MidStreamFail_NoContinuation()
+    {
+        await using var h = await UpstreamHarness.StartAsync(regions: 2);
+        h.Emulators[0].State.SetScript(["drop-after=4"]);
+
+        var (_, error) = await UpstreamHarness.ReadAllAsync(h.Stream("hello")).WaitAsync(Timeout);
+
+        Assert.Equal(ErrorCodes.UpstreamInterrupted, error?.Code);
+        Assert.Equal(0, h.RequestCount(1));
+    }
 }
