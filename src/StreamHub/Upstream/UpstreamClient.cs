@@ -5,7 +5,6 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Polly;
-using Polly.CircuitBreaker;
 using Polly.Retry;
 using StreamHub.Streaming;
 
@@ -31,6 +30,13 @@ internal sealed partial class UpstreamClient
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<UpstreamClient> _logger;
     private readonly ResiliencePipeline<UpstreamStream> _retry;
+
+    /// <summary>How many times one request may be continued on another region after a mid-stream break.</summary>
+    internal const int MaxContinuations = 2;
+
+    /// <summary>The instruction sent after the partial answer when a broken stream is continued.</summary>
+    internal const string ContinuePrompt =
+        "Your previous answer was cut off. Continue it exactly where it stopped, without repeating anything already written.";
 
     public UpstreamClient(
         IHttpClientFactory httpClientFactory,
@@ -63,83 +69,154 @@ internal sealed partial class UpstreamClient
     {
         using var total = new CancellationTokenSource(_options.Timeouts.Total, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, total.Token);
-        var stream = await OpenAsync(call.ToRequestBody(), total, cancellationToken, linked.Token);
-        await using var _ = stream;
-        await progress.StartedAsync(stream.Region.Name);
-
-        var delivered = 0;
-        var finished = false;
-        while (true)
+        var stream = await OpenAsync(call.ToRequestBody(), avoid: null, total, cancellationToken, linked.Token);
+        try
         {
-            UpstreamChunk? next;
-            try
-            {
-                next = await stream.ReadAsync();
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && !finished)
-            {
-                throw MidStreamFailure(ex, stream, total, delivered);
-            }
-            catch (Exception) when (finished && !cancellationToken.IsCancellationRequested)
-            {
-                // The whole answer and its finish reason arrived; only the trailer broke.
-                yield break;
-            }
+            await progress.StartedAsync(stream.Region.Name);
 
-            if (next is not { } chunk)
+            // The text so far, kept only when a broken stream may be continued elsewhere.
+            var partial = _options.MidStream == MidStreamMode.Continue ? new System.Text.StringBuilder() : null;
+            var continuations = 0;
+            var delivered = 0;
+            var finished = false;
+            while (true)
             {
-                if (finished)
+                UpstreamChunk? next;
+                StreamHubException? failure = null;
+                try
                 {
+                    next = await stream.ReadAsync();
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && !finished)
+                {
+                    next = null;
+                    failure = MidStreamFailure(ex, stream, total, delivered);
+                }
+                catch (Exception) when (finished && !cancellationToken.IsCancellationRequested)
+                {
+                    // The whole answer and its finish reason arrived; only the trailer broke.
+                    stream.Region.StreamSucceeded();
                     yield break;
                 }
 
-                throw Interrupted(stream.Region, delivered, "the upstream closed the stream before it finished");
-            }
-
-            if (chunk.IsMalformed)
-            {
-                throw Interrupted(stream.Region, delivered, "the upstream sent an event that is not valid JSON");
-            }
-
-            if (chunk.Error is { } error)
-            {
-                throw Interrupted(stream.Region, delivered, "the upstream reported an error: " + _scrubber.Scrub(error));
-            }
-
-            if (!_options.ForwardReasoning)
-            {
-                if (chunk.Reasoning is not null)
+                if (failure is null && next is null && finished)
                 {
-                    chunk = chunk with { Reasoning = null };
+                    stream.Region.StreamSucceeded();
+                    yield break;
+                }
+
+                failure ??= next switch
+                {
+                    null => Interrupted(stream.Region, delivered, "the upstream closed the stream before it finished"),
+                    { IsMalformed: true } => Interrupted(stream.Region, delivered, "the upstream sent an event that is not valid JSON"),
+                    { Error: { } error } => Interrupted(stream.Region, delivered, "the upstream reported an error: " + _scrubber.Scrub(error)),
+                    _ => null,
+                };
+
+                if (failure is not null)
+                {
+                    var resumed = partial is not null && continuations < MaxContinuations && !total.IsCancellationRequested
+                        ? await ContinueAsync(call, partial.ToString(), stream.Region, total, cancellationToken, linked.Token)
+                        : null;
+                    if (resumed is null)
+                    {
+                        throw failure;
+                    }
+
+                    continuations++;
+                    await stream.DisposeAsync();
+                    stream = resumed;
+                    continue;
+                }
+
+                var chunk = next!.Value;
+                if (!_options.ForwardReasoning)
+                {
+                    if (chunk.Reasoning is not null)
+                    {
+                        chunk = chunk with { Reasoning = null };
+                    }
+                }
+
+                if (chunk.Text is not null || chunk.Reasoning is not null)
+                {
+                    delivered++;
+                }
+
+                if (chunk.Text is not null)
+                {
+                    partial?.Append(chunk.Text);
+                }
+
+                finished |= chunk.FinishReason is not null;
+                if (chunk.Text is not null || chunk.Reasoning is not null || chunk.Usage is not null || chunk.FinishReason is not null)
+                {
+                    yield return chunk;
+                }
+
+                if (chunk.IsDone)
+                {
+                    stream.Region.StreamSucceeded();
+                    yield break;
                 }
             }
+        }
+        finally
+        {
+            await stream.DisposeAsync();
+        }
+    }
 
-            if (chunk.Text is not null || chunk.Reasoning is not null)
-            {
-                delivered++;
-            }
+    /// <summary>
+    /// <c>MidStream=Continue</c>: asks a region (preferably not the one that just failed) to go on from the
+    /// partial answer, within the same total timeout. Null when no region could: the caller then gets the
+    /// original failure, which says what happened to the text it already has.
+    /// </summary>
+    private async ValueTask<UpstreamStream?> ContinueAsync(
+        UpstreamCall call,
+        string partial,
+        UpstreamRegion failed,
+        CancellationTokenSource total,
+        CancellationToken callerToken,
+        CancellationToken token)
+    {
+        if (partial.Length == 0)
+        {
+            return null;
+        }
 
-            finished |= chunk.FinishReason is not null;
-            if (chunk.Text is not null || chunk.Reasoning is not null || chunk.Usage is not null || chunk.FinishReason is not null)
-            {
-                yield return chunk;
-            }
-
-            if (chunk.IsDone)
-            {
-                yield break;
-            }
+        var continuation = call with
+        {
+            Messages = [.. call.Messages, new ChatMessage("assistant", partial), new ChatMessage("user", ContinuePrompt)],
+        };
+        try
+        {
+            var stream = await OpenAsync(continuation.ToRequestBody(), failed, total, callerToken, token);
+            Log.Continued(_logger, failed.Name, stream.Region.Name, partial.Length);
+            return stream;
+        }
+        catch (StreamHubException ex)
+        {
+            Log.ContinueFailed(_logger, ex.Code, ex.Message);
+            return null;
         }
     }
 
     private async ValueTask<UpstreamStream> OpenAsync(
         byte[] body,
+        UpstreamRegion? avoid,
         CancellationTokenSource total,
         CancellationToken callerToken,
         CancellationToken token)
     {
         var context = ResilienceContextPool.Shared.Get(token);
         var state = new AttemptState(body);
+        if (avoid is not null)
+        {
+            // Counted as tried: the pick prefers any other available region, and falls back to it.
+            state.Tried.Add(avoid);
+        }
+
         context.Properties.Set(StateKey, state);
         try
         {
@@ -173,23 +250,18 @@ internal sealed partial class UpstreamClient
                 state.Tried.Add(region);
             }
 
-            try
+            if (!region.TryBeginAttempt())
             {
-                return await region.Breaker.ExecuteAsync(
-                    static (s, ct) => s.self.OpenOnRegionAsync(s.region, s.body, ct),
-                    (self: this, region, body: state.Body),
-                    context.CancellationToken);
+                // Another request took the half-open trial between the pick and now: the next pick skips it.
+                continue;
             }
-            catch (BrokenCircuitException)
-            {
-                // The breaker opened between the pick and the call: the next pick skips it.
-            }
+
+            return await OpenOnRegionAsync(region, state.Body, context.CancellationToken);
         }
     }
 
     private async ValueTask<UpstreamStream> OpenOnRegionAsync(UpstreamRegion region, byte[] body, CancellationToken token)
     {
-        region.AttemptStarted();
         var startedAt = _timeProvider.GetTimestamp();
         var watchdog = new CancellationTokenSource(_options.Timeouts.FirstToken, _timeProvider);
         var readToken = CancellationTokenSource.CreateLinkedTokenSource(token, watchdog.Token);
@@ -217,6 +289,9 @@ internal sealed partial class UpstreamClient
                 .EnumerateAsync(readToken.Token)
                 .GetAsyncEnumerator(readToken.Token);
             var first = await ReadFirstAsync(region, events);
+
+            // From here the idle timeout guards each read; the time the caller takes between reads is its own.
+            watchdog.CancelAfter(Timeout.InfiniteTimeSpan);
             region.StreamOpened(_timeProvider.GetElapsedTime(startedAt));
             return new UpstreamStream(region, response, events, watchdog, readToken, first, _options.Timeouts.Idle);
         }
@@ -233,6 +308,7 @@ internal sealed partial class UpstreamClient
             watchdog.Dispose();
             if (token.IsCancellationRequested)
             {
+                region.AttemptAbandoned();
                 throw;
             }
 
@@ -240,6 +316,10 @@ internal sealed partial class UpstreamClient
             if (failure.CountsAgainstRegion)
             {
                 region.RecordFailure(failure.Message);
+            }
+            else
+            {
+                region.AttemptAbandoned();
             }
 
             Log.AttemptFailed(_logger, region.Name, failure.Code, failure.Message);
@@ -332,7 +412,7 @@ internal sealed partial class UpstreamClient
                 ErrorCodes.InvalidRequest, $"the upstream rejected the request ({status}){said}", retryable: false, countsAgainstRegion: false),
             401 or 403 => new UpstreamAttemptException(
                 ErrorCodes.UpstreamError,
-                $"region {region.Name} refused StreamHub's credentials ({status}); an operator must check Upstream:Regions:{region.Name}:ApiKey",
+                $"region {region.Name} refused StreamHub's credentials ({status}); an operator must check the ApiKey of region {region.Name} (Upstream:Regions:N:ApiKey)",
                 retryable: false,
                 countsAgainstRegion: false),
             _ => new UpstreamAttemptException(
@@ -448,19 +528,24 @@ internal sealed partial class UpstreamClient
                 UseJitter = true,
                 Delay = _options.Retry.BaseDelay,
                 MaxDelay = _options.Retry.MaxDelay,
-                ShouldHandle = static args => ValueTask.FromResult(
-                    args.Outcome.Exception is UpstreamAttemptException { Retryable: true }),
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is UpstreamAttemptException attempt
+                    && (attempt.Retryable || (attempt.RetryAfter > _options.Retry.MaxRetryAfter && HasUntried(args.Context)))),
                 DelayGenerator = args =>
                 {
+                    // Another healthy region is waiting: fail over at once instead of backing off (a
+                    // Retry-After speaks for the region that sent it, not for the others).
+                    if (HasUntried(args.Context))
+                    {
+                        return ValueTask.FromResult<TimeSpan?>(TimeSpan.Zero);
+                    }
+
                     if (args.Outcome.Exception is UpstreamAttemptException { RetryAfter: { } retryAfter })
                     {
                         // The upstream said when; honour it exactly (never sooner), up to MaxRetryAfter.
                         return ValueTask.FromResult<TimeSpan?>(retryAfter);
                     }
 
-                    // Another healthy region is waiting: fail over at once instead of backing off.
-                    var state = args.Context.Properties.GetValue(StateKey, null!);
-                    return ValueTask.FromResult<TimeSpan?>(_selector.HasUntried(state.Tried) ? TimeSpan.Zero : null);
+                    return ValueTask.FromResult<TimeSpan?>(null);
                 },
                 OnRetry = args =>
                 {
@@ -472,6 +557,9 @@ internal sealed partial class UpstreamClient
 
         return builder.Build();
     }
+
+    /// <summary>Whether a region this request has not tried yet can take an attempt now.</summary>
+    private bool HasUntried(ResilienceContext context) => _selector.HasUntried(context.Properties.GetValue(StateKey, null!).Tried);
 
     private static async ValueTask DisposeQuietlyAsync(IAsyncEnumerator<SseItem<UpstreamChunk>> events)
     {
@@ -501,6 +589,12 @@ internal sealed partial class UpstreamClient
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Retrying upstream (attempt {Attempt}) in {DelayMs} ms after: {Reason}")]
         public static partial void Retrying(ILogger logger, int attempt, double delayMs, string? reason);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Upstream stream broken on {Failed} continues on {Region} after {Chars} characters")]
+        public static partial void Continued(ILogger logger, string failed, string region, int chars);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Continuing a broken stream failed with {Code}: {Reason}")]
+        public static partial void ContinueFailed(ILogger logger, string code, string reason);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream stream on {Region} interrupted after {Delivered} tokens: {Reason}")]
         public static partial void Interrupted(ILogger logger, string region, int delivered, string reason);

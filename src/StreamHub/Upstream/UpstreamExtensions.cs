@@ -34,28 +34,7 @@ internal static class UpstreamExtensions
 
         foreach (var region in configured.Regions)
         {
-            var connect = configured.Timeouts.Connect;
-            var maxConnections = region.MaxConnections;
-            builder.Services.AddHttpClient("upstream:" + region.Name, client =>
-                {
-                    // Streams last minutes: the per-stream timeouts are ours (first token, idle, total).
-                    client.Timeout = Timeout.InfiniteTimeSpan;
-                })
-                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-                {
-                    MaxConnectionsPerServer = maxConnections,
-                    PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                    PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
-                    ConnectTimeout = connect,
-                    EnableMultipleHttp2Connections = true,
-                    AutomaticDecompression = System.Net.DecompressionMethods.None,
-                    UseCookies = false,
-                    // Disposing an unfinished response must close the connection at once (ending the
-                    // upstream request), not drain it for seconds in the hope of reusing it.
-                    MaxResponseDrainSize = 0,
-                })
-                // The handler owns its connection lifetime; the factory must not rotate it under a stream.
-                .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+            builder.Services.AddUpstreamHttpClient(region, configured.Timeouts.Connect);
         }
 
         builder.Services.AddSingleton(sp =>
@@ -67,6 +46,35 @@ internal static class UpstreamExtensions
         });
         builder.Services.AddSingleton<UpstreamClient>();
         return builder;
+    }
+
+    /// <summary>
+    /// The pooled <c>HttpClient</c> of one region, set for long streams. Shared with the tests, so they drive
+    /// <see cref="UpstreamClient"/> over exactly the handler the app uses.
+    /// </summary>
+    public static IHttpClientBuilder AddUpstreamHttpClient(this IServiceCollection services, RegionOptions region, TimeSpan connect)
+    {
+        var maxConnections = region.MaxConnections;
+        return services.AddHttpClient("upstream:" + region.Name, client =>
+            {
+                // Streams last minutes: the per-stream timeouts are ours (first token, idle, total).
+                client.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                MaxConnectionsPerServer = maxConnections,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+                ConnectTimeout = connect,
+                EnableMultipleHttp2Connections = true,
+                AutomaticDecompression = System.Net.DecompressionMethods.None,
+                UseCookies = false,
+                // Disposing an unfinished response must close the connection at once (ending the
+                // upstream request), not drain it for seconds in the hope of reusing it.
+                MaxResponseDrainSize = 0,
+            })
+            // The handler owns its connection lifetime; the factory must not rotate it under a stream.
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Stops the embedded emulator with the app.</summary>

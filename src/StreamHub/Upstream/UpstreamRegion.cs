@@ -1,25 +1,34 @@
-using Microsoft.Extensions.Logging;
-using Polly;
 using Polly.CircuitBreaker;
 
 namespace StreamHub.Upstream;
 
 /// <summary>
-/// One configured region at run time: its pooled HttpClient name, its own circuit breaker (Polly) and the
-/// health figures the selector and the admin endpoints read.
+/// One configured region at run time: its pooled HttpClient name, its own circuit breaker and the health
+/// figures the selector and the admin endpoints read.
 /// </summary>
+/// <remarks>
+/// The breaker counts consecutive failures (attempts before the first token and streams that break after
+/// it); a stream that finishes resets the count, and a caller's fault (400, 401, a cancelled request) neither
+/// counts nor resets. Polly v8's breaker cannot express this: it samples a failure ratio over a window, so
+/// one success in the window keeps it closed however many failures follow, a caller fault counts as a
+/// success, and its state stays <c>Open</c> until an execution passes through it, which the selector
+/// (skipping open regions) never lets happen. The state machine is small, on the injected TimeProvider:
+/// closed → open (FailureThreshold consecutive failures) → half-open once BreakDuration has passed, where
+/// exactly one trial request goes through → closed on its first token, open again on its failure.
+/// </remarks>
 internal sealed class UpstreamRegion
 {
     private const double EwmaWeight = 0.2;
     private readonly TimeProvider _timeProvider;
-    private readonly CircuitBreakerStateProvider _state = new();
-    private readonly CircuitBreakerManualControl _control = new();
+    private readonly UpstreamBreakerOptions _breaker;
+    private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private int _consecutiveFailures;
     private double? _ttftEwmaMs;
     private string? _lastError;
     private DateTimeOffset? _lastErrorAt;
     private DateTimeOffset? _openUntil;
+    private bool _trialInFlight;
     private int _active;
     private long _attempts;
     private long _failures;
@@ -27,49 +36,11 @@ internal sealed class UpstreamRegion
     public UpstreamRegion(RegionOptions options, UpstreamBreakerOptions breaker, TimeProvider timeProvider, ILogger logger)
     {
         Options = options;
+        _breaker = breaker;
         _timeProvider = timeProvider;
+        _logger = logger;
         HttpClientName = "upstream:" + options.Name;
         BaseUri = new Uri(options.BaseUrl.TrimEnd('/') + "/", UriKind.Absolute);
-        Breaker = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
-            {
-                // Polly v8 breaks on a failure ratio in a sampling window: a ratio of 1 with a minimum
-                // throughput of the threshold opens after that many failures with no success between.
-                FailureRatio = 1.0,
-                MinimumThroughput = Math.Max(2, breaker.FailureThreshold),
-                SamplingDuration = breaker.BreakDuration < TimeSpan.FromSeconds(30) ? TimeSpan.FromSeconds(30) : breaker.BreakDuration,
-                BreakDuration = breaker.BreakDuration,
-                StateProvider = _state,
-                ManualControl = _control,
-                ShouldHandle = static args => ValueTask.FromResult(
-                    args.Outcome.Exception is UpstreamAttemptException { CountsAgainstRegion: true }),
-                OnOpened = args =>
-                {
-                    lock (_gate)
-                    {
-                        _openUntil = _timeProvider.GetUtcNow() + args.BreakDuration;
-                    }
-
-                    logger.LogWarning("Region {Region} circuit opened for {BreakDuration}", Name, args.BreakDuration);
-                    return default;
-                },
-                OnHalfOpened = _ =>
-                {
-                    logger.LogInformation("Region {Region} circuit half-open: next request is a trial", Name);
-                    return default;
-                },
-                OnClosed = _ =>
-                {
-                    lock (_gate)
-                    {
-                        _openUntil = null;
-                    }
-
-                    logger.LogInformation("Region {Region} circuit closed", Name);
-                    return default;
-                },
-            })
-            .Build();
     }
 
     public RegionOptions Options { get; }
@@ -81,15 +52,41 @@ internal sealed class UpstreamRegion
     /// <summary>The base URL with a trailing slash, so "chat/completions" resolves under /v1/.</summary>
     public Uri BaseUri { get; }
 
-    public ResiliencePipeline Breaker { get; }
-
-    public CircuitState CircuitState => _state.CircuitState;
+    public CircuitState CircuitState
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return StateLocked();
+            }
+        }
+    }
 
     /// <summary>Drained by an operator: takes no new requests, running ones finish.</summary>
     public bool Disabled { get; set; }
 
-    /// <summary>Can take a new attempt now (closed, or half-open for its trial).</summary>
-    public bool IsAvailable => !Disabled && _state.CircuitState is CircuitState.Closed or CircuitState.HalfOpen;
+    /// <summary>Can take a new attempt now (closed, or half-open with its one trial not yet taken).</summary>
+    public bool IsAvailable
+    {
+        get
+        {
+            if (Disabled)
+            {
+                return false;
+            }
+
+            lock (_gate)
+            {
+                return StateLocked() switch
+                {
+                    CircuitState.Closed => true,
+                    CircuitState.HalfOpen => !_trialInFlight,
+                    _ => false,
+                };
+            }
+        }
+    }
 
     public double TtftScore
     {
@@ -108,34 +105,110 @@ internal sealed class UpstreamRegion
         {
             lock (_gate)
             {
-                return _state.CircuitState is CircuitState.Open ? _openUntil : null;
+                return StateLocked() is CircuitState.Open ? _openUntil : null;
             }
         }
     }
 
-    public void AttemptStarted() => Interlocked.Increment(ref _attempts);
+    /// <summary>
+    /// Claims an attempt: always when closed; when half-open, only the one trial. Every successful claim
+    /// ends in <see cref="StreamOpened"/>, <see cref="RecordFailure"/> or <see cref="AttemptAbandoned"/>.
+    /// </summary>
+    public bool TryBeginAttempt()
+    {
+        if (Disabled)
+        {
+            return false;
+        }
+
+        lock (_gate)
+        {
+            switch (StateLocked())
+            {
+                case CircuitState.Closed:
+                    break;
+                case CircuitState.HalfOpen when !_trialInFlight:
+                    _trialInFlight = true;
+                    _logger.LogInformation("Region {Region} circuit half-open: this request is the trial", Name);
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        Interlocked.Increment(ref _attempts);
+        return true;
+    }
 
     public void StreamOpened(TimeSpan timeToFirstToken)
     {
         Interlocked.Increment(ref _active);
+        bool closed;
         lock (_gate)
         {
-            _consecutiveFailures = 0;
+            // The trial answered: a fresh start. Otherwise the count waits for the stream's end, so a
+            // region whose streams all break after a few tokens still opens.
+            closed = _openUntil is not null;
+            if (closed)
+            {
+                _consecutiveFailures = 0;
+            }
+
+            _openUntil = null;
+            _trialInFlight = false;
             var ms = timeToFirstToken.TotalMilliseconds;
             _ttftEwmaMs = _ttftEwmaMs is { } previous ? previous + (EwmaWeight * (ms - previous)) : ms;
+        }
+
+        if (closed)
+        {
+            _logger.LogInformation("Region {Region} circuit closed", Name);
         }
     }
 
     public void StreamClosed() => Interlocked.Decrement(ref _active);
 
+    /// <summary>A stream ended with its finish: the region works, the failure count starts again.</summary>
+    public void StreamSucceeded()
+    {
+        lock (_gate)
+        {
+            _consecutiveFailures = 0;
+        }
+    }
+
+    /// <summary>The claimed attempt ended for a reason that says nothing about the region (caller fault, cancel).</summary>
+    public void AttemptAbandoned()
+    {
+        lock (_gate)
+        {
+            _trialInFlight = false;
+        }
+    }
+
+    /// <summary>A failure that is the region's: before the first token or mid-stream.</summary>
     public void RecordFailure(string error)
     {
         Interlocked.Increment(ref _failures);
+        DateTimeOffset? opened = null;
         lock (_gate)
         {
+            var now = _timeProvider.GetUtcNow();
             _consecutiveFailures++;
             _lastError = error;
-            _lastErrorAt = _timeProvider.GetUtcNow();
+            _lastErrorAt = now;
+            var state = StateLocked();
+            if (_trialInFlight || (state == CircuitState.Closed && _consecutiveFailures >= _breaker.FailureThreshold))
+            {
+                _trialInFlight = false;
+                _openUntil = now + _breaker.BreakDuration;
+                opened = _openUntil;
+            }
+        }
+
+        if (opened is not null)
+        {
+            _logger.LogWarning("Region {Region} circuit opened for {BreakDuration} after: {Error}", Name, _breaker.BreakDuration, error);
         }
     }
 
@@ -144,30 +217,41 @@ internal sealed class UpstreamRegion
         lock (_gate)
         {
             _consecutiveFailures = 0;
+            _openUntil = null;
+            _trialInFlight = false;
         }
 
-        return _control.CloseAsync();
+        return Task.CompletedTask;
     }
 
     public RegionHealth Snapshot()
     {
         lock (_gate)
         {
+            var state = StateLocked();
             return new RegionHealth(
                 Name,
                 BaseUri.GetLeftPart(UriPartial.Path).TrimEnd('/'),
                 Options.Priority,
                 Options.MaxConnections,
-                RegionStates.Describe(_state.CircuitState, Disabled),
+                RegionStates.Describe(state, Disabled),
                 Disabled,
                 _consecutiveFailures,
                 _ttftEwmaMs is { } ewma ? Math.Round(ewma, 1) : null,
                 _lastError,
                 _lastErrorAt,
-                _state.CircuitState is CircuitState.Open ? _openUntil : null,
+                state is CircuitState.Open ? _openUntil : null,
                 Volatile.Read(ref _active),
                 Interlocked.Read(ref _attempts),
                 Interlocked.Read(ref _failures));
         }
     }
+
+    /// <summary>Open until the break has passed, half-open from then until a trial ends; time decides, no timer.</summary>
+    private CircuitState StateLocked() => _openUntil switch
+    {
+        null => CircuitState.Closed,
+        { } until when _timeProvider.GetUtcNow() < until => CircuitState.Open,
+        _ => CircuitState.HalfOpen,
+    };
 }

@@ -35,7 +35,11 @@ internal sealed class UpstreamStream(
 
         // Re-arming one timer per event: no allocation, and the timer comes from the injected TimeProvider.
         watchdog.CancelAfter(idle);
-        return await events.MoveNextAsync() ? events.Current.Data : null;
+        var more = await events.MoveNextAsync();
+
+        // Disarmed between reads: a slow caller (backpressure) is not a silent upstream.
+        watchdog.CancelAfter(Timeout.InfiniteTimeSpan);
+        return more ? events.Current.Data : null;
     }
 
     public async ValueTask DisposeAsync()

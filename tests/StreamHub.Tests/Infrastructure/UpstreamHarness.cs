@@ -1,0 +1,202 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using StreamHub.Emulator;
+using StreamHub.Streaming;
+using StreamHub.Upstream;
+
+namespace StreamHub.Tests.Infrastructure;
+
+/// <summary>
+/// A <see cref="FakeTimeProvider"/> that remembers the due time of every timer created on it, so a test can
+/// wait until the code under test has armed the wait it is about to advance past (a Polly retry delay,
+/// a timeout) instead of guessing with a sleep.
+/// </summary>
+internal sealed class RecordingTimeProvider : FakeTimeProvider
+{
+    private readonly ConcurrentQueue<TimeSpan> _created = new();
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        _created.Enqueue(dueTime);
+        return base.CreateTimer(callback, state, dueTime, period);
+    }
+
+    /// <summary>Waits (real time, bounded) until a timer with exactly <paramref name="dueTime"/> was created.</summary>
+    public async Task WaitForTimerAsync(TimeSpan dueTime, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(5));
+        while (!_created.Contains(dueTime))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no timer of {dueTime} was created");
+            await Task.Delay(5);
+        }
+    }
+}
+
+/// <summary>
+/// <see cref="UpstreamClient"/> built by hand over real emulators (one per region, on loopback port 0) and
+/// the app's own pooled handler, with time on a <see cref="RecordingTimeProvider"/> unless a test needs the
+/// real clock.
+/// </summary>
+internal sealed class UpstreamHarness : IAsyncDisposable
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    private readonly ServiceProvider _services;
+
+    private UpstreamHarness(EmulatorServer[] emulators, ServiceProvider services, UpstreamClient client, UpstreamOptions options, TimeProvider time)
+    {
+        Emulators = emulators;
+        _services = services;
+        Client = client;
+        Options = options;
+        Time = time;
+    }
+
+    public EmulatorServer[] Emulators { get; }
+
+    public UpstreamClient Client { get; }
+
+    public UpstreamOptions Options { get; }
+
+    public TimeProvider Time { get; }
+
+    public RecordingTimeProvider Clock => (RecordingTimeProvider)Time;
+
+    public RegionSelector Regions => Client.Regions;
+
+    /// <summary>Region i is named "r{i}", has priority i and the API key <see cref="ApiKey"/>(i).</summary>
+    public static async Task<UpstreamHarness> StartAsync(
+        int regions = 1,
+        Action<UpstreamOptions>? configure = null,
+        TimeProvider? time = null,
+        EmulatorOptions? emulator = null)
+    {
+        var emulators = new EmulatorServer[regions];
+        for (var i = 0; i < regions; i++)
+        {
+            emulators[i] = await EmulatorServer.StartAsync(emulator ?? StreamHubServer.FastEmulator()).WaitAsync(Timeout);
+        }
+
+        var settings = new Dictionary<string, string?>();
+        for (var i = 0; i < regions; i++)
+        {
+            settings[$"Upstream:Regions:{i}:Name"] = $"r{i}";
+            settings[$"Upstream:Regions:{i}:BaseUrl"] = new Uri(emulators[i].BaseAddress, "v1").ToString();
+            settings[$"Upstream:Regions:{i}:ApiKey"] = ApiKey(i);
+            settings[$"Upstream:Regions:{i}:Priority"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var options = configuration.GetSection(UpstreamOptions.Section).Get<UpstreamOptions>()!;
+        configure?.Invoke(options);
+        var validation = new UpstreamOptionsValidator().Validate(null, options);
+        Assert.False(validation.Failed, validation.FailureMessage);
+
+        time ??= new RecordingTimeProvider();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        foreach (var region in options.Regions)
+        {
+            services.AddUpstreamHttpClient(region, options.Timeouts.Connect);
+        }
+
+        var provider = services.BuildServiceProvider();
+        var selector = new RegionSelector(
+            [.. options.Regions.Select(r => new UpstreamRegion(r, options.CircuitBreaker, time, NullLogger.Instance))]);
+        var client = new UpstreamClient(
+            provider.GetRequiredService<IHttpClientFactory>(),
+            selector,
+            Microsoft.Extensions.Options.Options.Create(options),
+            new SecretScrubber(configuration),
+            time,
+            provider.GetRequiredService<ILogger<UpstreamClient>>());
+        return new UpstreamHarness(emulators, provider, client, options, time);
+    }
+
+    public static string ApiKey(int region) => $"sk-region{region}-0123456789abcdef";
+
+    public static UpstreamCall Call(string prompt, int? maxTokens = null) => new([new ChatMessage("user", prompt)], "emulator-1", maxTokens, null);
+
+    public IAsyncEnumerable<UpstreamChunk> Stream(string prompt, CancellationToken ct = default)
+        => Client.StreamAsync(Call(prompt), NoProgress.Instance, ct);
+
+    public IAsyncEnumerable<UpstreamChunk> Stream(UpstreamCall call, CancellationToken ct = default)
+        => Client.StreamAsync(call, NoProgress.Instance, ct);
+
+    /// <summary>Reads the whole stream; returns the chunks read and the failure that ended it, if any.</summary>
+    public static async Task<(List<UpstreamChunk> Chunks, StreamHubException? Error)> ReadAllAsync(IAsyncEnumerable<UpstreamChunk> stream)
+    {
+        var chunks = new List<UpstreamChunk>();
+        try
+        {
+            await foreach (var chunk in stream)
+            {
+                chunks.Add(chunk);
+            }
+
+            return (chunks, null);
+        }
+        catch (StreamHubException ex)
+        {
+            return (chunks, ex);
+        }
+    }
+
+    public static List<string> Texts(IEnumerable<UpstreamChunk> chunks) => [.. chunks.Where(c => c.Text is not null).Select(c => c.Text!)];
+
+    public int RequestCount(int region) => Emulators[region].State.GetRequests().Count;
+
+    /// <summary>Waits (real time, bounded) until region <paramref name="region"/> has received <paramref name="count"/> requests.</summary>
+    public async Task WaitForRequestsAsync(int region, int count, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? Timeout);
+        while (RequestCount(region) < count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"region r{region} received {RequestCount(region)} of {count} requests");
+            await Task.Delay(5);
+        }
+    }
+
+    /// <summary>Every emulator serves no stream within <paramref name="within"/> (1 s by default).</summary>
+    public async Task AssertUpstreamIdleAsync(TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(1));
+        foreach (var emulator in Emulators)
+        {
+            while (emulator.State.OpenStreams != 0)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"an emulator still serves {emulator.State.OpenStreams} stream(s)");
+                await Task.Delay(10);
+            }
+        }
+    }
+
+    /// <summary>Advances the fake clock in steps until <paramref name="task"/> ends (retry backoffs with jitter).</summary>
+    public async Task<T> DriveAsync<T>(Task<T> task, TimeSpan? step = null)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!task.IsCompleted)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the stream did not end while the clock was driven");
+            Clock.Advance(step ?? TimeSpan.FromMilliseconds(500));
+            await Task.WhenAny(task, Task.Delay(10));
+        }
+
+        return await task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        foreach (var emulator in Emulators)
+        {
+            await emulator.DisposeAsync().AsTask().WaitAsync(Timeout);
+        }
+    }
+}
