@@ -18,9 +18,13 @@ public sealed class PageTests(ChromiumBrowser chromium, ITestOutputHelper output
     private static readonly float Timeout = (float)StreamHubServer.Timeout.TotalMilliseconds;
 
     private readonly List<string> _browserErrors = [];
-    private StreamHubServer _server = null!;
-    private IBrowserContext _context = null!;
-    private IPage _page = null!;
+    private StreamHubServer? _server;
+    private IBrowserContext? _context;
+    private IPage? _page;
+
+    private IPage Page => _page ?? throw new InvalidOperationException("the page did not load");
+
+    private StreamHubServer Server => _server ?? throw new InvalidOperationException("the server did not start");
 
     public async Task InitializeAsync()
     {
@@ -43,31 +47,42 @@ public sealed class PageTests(ChromiumBrowser chromium, ITestOutputHelper output
     public async Task DisposeAsync()
     {
         // What the page showed, for the log of a failed test.
-        output.WriteLine($"status: {await _page.Locator("#status").TextContentAsync().WaitAsync(StreamHubServer.Timeout)}");
+        if (_page is not null)
+        {
+            output.WriteLine($"status: {await _page.Locator("#status").TextContentAsync().WaitAsync(StreamHubServer.Timeout)}");
+        }
+
         foreach (var error in _browserErrors)
         {
             output.WriteLine($"browser: {error}");
         }
 
-        await _context.CloseAsync().WaitAsync(StreamHubServer.Timeout);
-        await _server.DisposeAsync();
+        if (_context is not null)
+        {
+            await _context.CloseAsync().WaitAsync(StreamHubServer.Timeout);
+        }
+
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
     }
 
     [Fact]
     public async Task Page_StreamsPrompt_ShowsTokensInOrder()
     {
         const string prompt = "Tell me about rivers";
-        await _page.Locator("#prompt").FillAsync(prompt);
-        await _page.Locator("#max-tokens").FillAsync("12");
+        await Page.Locator("#prompt").FillAsync(prompt);
+        await Page.Locator("#max-tokens").FillAsync("12");
 
-        await _page.Locator("#start").ClickAsync();
+        await Page.Locator("#start").ClickAsync();
 
-        await Expect(_page.Locator("#status")).ToContainTextAsync("done — 12 tokens");
-        Assert.Equal(EmulatorText.Text(prompt, 12), await _page.Locator("#output").TextContentAsync().WaitAsync(StreamHubServer.Timeout));
-        await Expect(_page.Locator("#status")).ToContainTextAsync("usage:");
-        await Expect(_page.Locator("#start")).ToBeEnabledAsync();
-        await Expect(_page.Locator("#cancel")).ToBeDisabledAsync();
-        var sent = _server.Emulator.State.GetRequests()[^1];
+        await Expect(Page.Locator("#status")).ToContainTextAsync("done — 12 tokens");
+        Assert.Equal(EmulatorText.Text(prompt, 12), await Page.Locator("#output").TextContentAsync().WaitAsync(StreamHubServer.Timeout));
+        await Expect(Page.Locator("#status")).ToContainTextAsync("usage:");
+        await Expect(Page.Locator("#start")).ToBeEnabledAsync();
+        await Expect(Page.Locator("#cancel")).ToBeDisabledAsync();
+        var sent = Server.Emulator.State.GetRequests()[^1];
         Assert.Equal(12, sent.MaxTokens);
         Assert.Equal(prompt, sent.Messages[^1].Content);
         Assert.Empty(_browserErrors);
@@ -76,28 +91,28 @@ public sealed class PageTests(ChromiumBrowser chromium, ITestOutputHelper output
     [Fact]
     public async Task Page_UpstreamFails_ShowsTheErrorCode()
     {
-        await _page.Locator("#prompt").FillAsync("[emulator: status=400] this request is refused");
+        await Page.Locator("#prompt").FillAsync("[emulator: status=400] this request is refused");
 
-        await _page.Locator("#start").ClickAsync();
+        await Page.Locator("#start").ClickAsync();
 
-        await Expect(_page.Locator("#error-code")).ToHaveTextAsync("invalid_request");
-        await Expect(_page.Locator("#status")).ToContainTextAsync("the upstream rejected the request");
-        await Expect(_page.Locator("#output")).ToBeEmptyAsync();
-        await Expect(_page.Locator("#start")).ToBeEnabledAsync();
+        await Expect(Page.Locator("#error-code")).ToHaveTextAsync("invalid_request");
+        await Expect(Page.Locator("#status")).ToContainTextAsync("the upstream rejected the request");
+        await Expect(Page.Locator("#output")).ToBeEmptyAsync();
+        await Expect(Page.Locator("#start")).ToBeEnabledAsync();
     }
 
     [Fact]
     public async Task Page_Cancel_EndsTheUpstreamRequest()
     {
-        await _page.Locator("#prompt").FillAsync("[emulator: tps=10 tokens=200] slow");
-        await _page.Locator("#start").ClickAsync();
-        await Expect(_page.Locator("#output")).Not.ToBeEmptyAsync();
-        Assert.Equal(1, _server.Emulator.State.OpenStreams);
+        await Page.Locator("#prompt").FillAsync("[emulator: tps=10 tokens=200] slow");
+        await Page.Locator("#start").ClickAsync();
+        await Expect(Page.Locator("#output")).Not.ToBeEmptyAsync();
+        Assert.Equal(1, Server.Emulator.State.OpenStreams);
 
-        await _page.Locator("#cancel").ClickAsync();
+        await Page.Locator("#cancel").ClickAsync();
 
-        await _server.AssertUpstreamIdleAsync(TimeSpan.FromSeconds(1));
-        await Expect(_page.Locator("#status")).ToContainTextAsync("cancelled");
-        await Expect(_page.Locator("#start")).ToBeEnabledAsync();
+        await Server.AssertUpstreamIdleAsync(TimeSpan.FromSeconds(1));
+        await Expect(Page.Locator("#status")).ToContainTextAsync("cancelled");
+        await Expect(Page.Locator("#start")).ToBeEnabledAsync();
     }
 }
