@@ -1,4 +1,5 @@
 using StreamHub.Admission;
+using StreamHub.Fanout;
 using StreamHub.Identity;
 using StreamHub.Streaming;
 using StreamHub.Upstream;
@@ -23,6 +24,7 @@ public partial class Program
         builder.AddAdmission();
         builder.AddUpstream();
         builder.AddStreaming();
+        builder.AddFanout();
 
         var app = builder.Build();
 

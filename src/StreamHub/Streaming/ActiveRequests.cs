@@ -15,9 +15,13 @@ internal sealed class ActiveRequests(TimeProvider timeProvider)
     public int Count => _requests.Count;
 
     /// <summary>Registers a request; a request id already in flight is the caller's mistake.</summary>
-    public ActiveRequest Register(CompletionRequest request, Caller caller, Priority priority, CancellationToken callerToken)
+    /// <param name="resumeGrace">
+    /// For a resumable request, how long it outlives its caller (so it can be picked up with Watch);
+    /// null ends it as soon as the caller goes.
+    /// </param>
+    public ActiveRequest Register(CompletionRequest request, Caller caller, Priority priority, TimeSpan? resumeGrace, CancellationToken callerToken)
     {
-        var active = new ActiveRequest(this, request.RequestId, caller.Tenant, priority, timeProvider.GetUtcNow(), callerToken);
+        var active = new ActiveRequest(this, request.RequestId, caller.Tenant, priority, timeProvider, resumeGrace, callerToken);
         if (!_requests.TryAdd(request.RequestId, active))
         {
             active.Dispose();
@@ -59,19 +63,34 @@ internal sealed class ActiveRequest : IDisposable
 {
     private readonly ActiveRequests _owner;
     private readonly CancellationTokenSource _cancel;
+    private readonly CancellationTokenRegistration _callerGone;
     private StreamHubException? _abortReason;
     private long _tokens;
     private int _disposed;
 
-    internal ActiveRequest(ActiveRequests owner, string id, string tenant, Priority priority, DateTimeOffset createdAt, CancellationToken callerToken)
+    internal ActiveRequest(
+        ActiveRequests owner,
+        string id,
+        string tenant,
+        Priority priority,
+        TimeProvider timeProvider,
+        TimeSpan? resumeGrace,
+        CancellationToken callerToken)
     {
         _owner = owner;
         Id = id;
         Tenant = tenant;
         Priority = priority;
-        CreatedAt = createdAt;
-        _cancel = CancellationTokenSource.CreateLinkedTokenSource(callerToken);
+        CreatedAt = timeProvider.GetUtcNow();
+        _cancel = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
+        ResumeGrace = resumeGrace ?? TimeSpan.Zero;
+
+        // The caller leaving ends the request at once, or after the grace of a resumable request.
+        _callerGone = callerToken.Register(static s => ((ActiveRequest)s!).CancelAfter(((ActiveRequest)s!).ResumeGrace), this);
     }
+
+    /// <summary>How long the request outlives its caller (zero unless resumable).</summary>
+    public TimeSpan ResumeGrace { get; }
 
     public string Id { get; }
 
@@ -94,6 +113,25 @@ internal sealed class ActiveRequest : IDisposable
     public StreamHubException? AbortReason => Volatile.Read(ref _abortReason);
 
     public void CountToken() => Interlocked.Increment(ref _tokens);
+
+    private void CancelAfter(TimeSpan delay)
+    {
+        try
+        {
+            if (delay <= TimeSpan.Zero)
+            {
+                _cancel.Cancel();
+            }
+            else
+            {
+                _cancel.CancelAfter(delay);
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // The request already ended.
+        }
+    }
 
     public bool Abort(string code, string sentence)
     {
@@ -119,6 +157,7 @@ internal sealed class ActiveRequest : IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             _owner.Remove(this);
+            _callerGone.Dispose();
             _cancel.Dispose();
         }
     }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using StreamHub.Admission;
+using StreamHub.Fanout;
 using StreamHub.Identity;
 using StreamHub.Upstream;
 
@@ -14,6 +15,8 @@ namespace StreamHub.Streaming;
 /// </summary>
 internal sealed class CompletionPipeline(
     ActiveRequests requests,
+    TokenFanout fanout,
+    IOptions<FanoutOptions> fanoutOptions,
     UpstreamClient upstream,
     PriorityAdmission admission,
     TenantLimits tenantLimits,
@@ -30,26 +33,47 @@ internal sealed class CompletionPipeline(
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var priority = EffectivePriority(request, caller);
-        using var active = requests.Register(request, caller, priority, cancellationToken);
+        var grace = request.Resumable ? fanoutOptions.Value.ResumeGrace : (TimeSpan?)null;
+        using var active = requests.Register(request, caller, priority, grace, cancellationToken);
+        var fan = fanout.Begin(request.RequestId, caller.Tenant, request.Group);
         var tokens = StreamAsync(request, caller, priority, new Tracker(progress, active), active).GetAsyncEnumerator(active.Token);
         await using var _ = tokens;
-        while (true)
-        {
-            try
-            {
-                if (!await tokens.MoveNextAsync())
-                {
-                    yield break;
-                }
-            }
-            catch (OperationCanceledException) when (active.AbortReason is { } reason && !cancellationToken.IsCancellationRequested)
-            {
-                // An operator or shutdown ended it, not the caller: say so with the contract code.
-                throw reason;
-            }
 
-            active.CountToken();
-            yield return tokens.Current;
+        // Watchers and group members learn how it ended: null on success, the code otherwise, and
+        // "aborted" when the caller stopped reading.
+        string? endCode = ErrorCodes.Aborted;
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await tokens.MoveNextAsync())
+                    {
+                        endCode = null;
+                        break;
+                    }
+                }
+                catch (OperationCanceledException) when (active.AbortReason is { } reason && !cancellationToken.IsCancellationRequested)
+                {
+                    // An operator or shutdown ended it, not the caller: say so with the contract code.
+                    endCode = reason.Code;
+                    throw reason;
+                }
+                catch (StreamHubException ex)
+                {
+                    endCode = ex.Code;
+                    throw;
+                }
+
+                active.CountToken();
+                await fan.PublishAsync(tokens.Current);
+                yield return tokens.Current;
+            }
+        }
+        finally
+        {
+            await fan.CompleteAsync(endCode);
         }
     }
 

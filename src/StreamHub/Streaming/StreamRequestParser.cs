@@ -127,6 +127,10 @@ internal static partial class StreamRequestParser
             requestId ?? NewRequestId(), messages, model, priority, maxTokens, temperature, group, resumable);
     }
 
+    public static bool IsRequestId(string value) => RequestIdShape().IsMatch(value);
+
+    public static bool IsGroup(string value) => GroupShape().IsMatch(value);
+
     public static string NewRequestId() => "r" + Guid.NewGuid().ToString("N")[..20];
 
     public static Priority ParsePriority(string value) => value.ToLowerInvariant() switch

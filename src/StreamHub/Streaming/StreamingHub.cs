@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using StreamHub.Fanout;
 using StreamHub.Identity;
 
 namespace StreamHub.Streaming;
@@ -13,6 +14,7 @@ namespace StreamHub.Streaming;
 /// </summary>
 internal sealed class StreamingHub(
     CompletionPipeline pipeline,
+    IWatchStore watches,
     CallerResolver callers,
     IOptions<StreamingOptions> options,
     ILogger<StreamingHub> logger) : Hub<IStreamClient>
@@ -54,22 +56,126 @@ internal sealed class StreamingHub(
 
         var progress = new HubProgress(Clients.Caller, parsed.RequestId);
         var tokens = pipeline.RunAsync(parsed, caller, progress, cancellationToken);
-        _ = PumpAsync(tokens, channel.Writer, counter, parsed.RequestId, cancellationToken);
+        _ = PumpAsync(tokens, channel.Writer, counter, parsed, cancellationToken);
         return channel.Reader;
     }
+
+    /// <summary>Joins the caller to its tenant's group <paramref name="name"/>: it then receives GroupToken/GroupCompleted.</summary>
+    public async Task JoinGroup(string name)
+    {
+        var caller = ResolveOrThrow();
+        await Groups.AddToGroupAsync(Context.ConnectionId, GroupNames.For(caller.Tenant, ValidGroup(name)));
+    }
+
+    public async Task LeaveGroup(string name)
+    {
+        var caller = ResolveOrThrow();
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupNames.For(caller.Tenant, ValidGroup(name)));
+    }
+
+    /// <summary>
+    /// Streams a request's tokens after <paramref name="afterSeq"/> (0 replays from the start), then the live
+    /// ones, then its end, from any instance. Only the request's tenant may watch it.
+    /// </summary>
+    public ChannelReader<WatchItem> Watch(string requestId, long afterSeq, CancellationToken cancellationToken)
+    {
+        var channel = Channel.CreateBounded<WatchItem>(new BoundedChannelOptions(options.Value.StreamBufferTokens)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        try
+        {
+            var caller = callers.Resolve(Context.User);
+            if (requestId is null || !StreamRequestParser.IsRequestId(requestId) || afterSeq < 0)
+            {
+                throw new StreamHubException(ErrorCodes.InvalidRequest, "Watch needs a requestId ([A-Za-z0-9_-]{1,64}) and afterSeq >= 0");
+            }
+
+            _ = WatchPumpAsync(watches.WatchAsync(requestId, caller.Tenant, afterSeq, cancellationToken), channel.Writer, cancellationToken);
+        }
+        catch (StreamHubException ex)
+        {
+            channel.Writer.TryComplete(new HubException(ex.ToWireMessage()));
+        }
+
+        return channel.Reader;
+    }
+
+    private async Task WatchPumpAsync(IAsyncEnumerable<WatchItem> items, ChannelWriter<WatchItem> writer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var item in items.WithCancellation(cancellationToken))
+            {
+                await writer.WriteAsync(item, cancellationToken);
+            }
+
+            writer.TryComplete();
+        }
+        catch (StreamHubException ex)
+        {
+            writer.TryComplete(new HubException(ex.ToWireMessage()));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            writer.TryComplete();
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Watch failed unexpectedly");
+            writer.TryComplete(new HubException($"{ErrorCodes.UpstreamUnavailable}: the watch failed unexpectedly; retry"));
+        }
+    }
+
+    private Caller ResolveOrThrow()
+    {
+        try
+        {
+            return callers.Resolve(Context.User);
+        }
+        catch (StreamHubException ex)
+        {
+            throw new HubException(ex.ToWireMessage());
+        }
+    }
+
+    private static string ValidGroup(string name) => name is not null && StreamRequestParser.IsGroup(name)
+        ? name
+        : throw new HubException($"{ErrorCodes.InvalidRequest}: group must be 1 to 64 characters of A-Z, a-z, 0-9, '_', '-', '.' or ':'");
 
     private async Task PumpAsync(
         IAsyncEnumerable<string> tokens,
         ChannelWriter<string> writer,
         Counter counter,
-        string requestId,
+        CompletionRequest request,
         CancellationToken cancellationToken)
     {
+        var requestId = request.RequestId;
         try
         {
-            await foreach (var token in tokens.WithCancellation(cancellationToken))
+            var callerGone = false;
+            await foreach (var token in tokens)
             {
-                await writer.WriteAsync(token, cancellationToken);
+                if (callerGone)
+                {
+                    // A resumable request outlives its caller: keep reading so watchers get the rest.
+                    continue;
+                }
+
+                try
+                {
+                    await writer.WriteAsync(token, cancellationToken);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    callerGone = true;
+                    if (!request.Resumable)
+                    {
+                        break;
+                    }
+                }
             }
 
             writer.TryComplete();

@@ -1,0 +1,36 @@
+namespace StreamHub.Fanout;
+
+internal static class FanoutExtensions
+{
+    /// <summary>
+    /// Watch buffers and group fan-out. With <c>Redis:ConnectionString</c> set, the SignalR Redis backplane
+    /// carries group messages between instances and watch buffers are Redis Streams; without it, one
+    /// instance, in memory, the same behaviour.
+    /// </summary>
+    public static IHostApplicationBuilder AddFanout(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<FanoutOptions>()
+            .BindConfiguration(FanoutOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => o.ResumeGrace >= TimeSpan.Zero, "Fanout:ResumeGrace must not be negative.")
+            .Validate(o => o.WatchExpiry > TimeSpan.Zero, "Fanout:WatchExpiry must be a positive TimeSpan.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<RedisSettings>()
+            .BindConfiguration(RedisSettings.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<TokenFanout>();
+
+        var redis = builder.Configuration.GetSection(RedisSettings.Section).Get<RedisSettings>();
+        if (string.IsNullOrWhiteSpace(redis?.ConnectionString))
+        {
+            builder.Services.AddSingleton<IWatchStore, InMemoryWatchStore>();
+        }
+        else
+        {
+            builder.AddRedisFanout(redis);
+        }
+
+        return builder;
+    }
+}

@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace StreamHub.Fanout;
+
+/// <summary>Settings under <c>Fanout</c>: resumable requests and watch buffers.</summary>
+internal sealed class FanoutOptions
+{
+    public const string Section = "Fanout";
+
+    /// <summary>How long a <c>resumable</c> request's upstream outlives its caller.</summary>
+    public TimeSpan ResumeGrace { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The most tokens a request's watch buffer keeps (the oldest go first).</summary>
+    [Range(1, 10_000_000)]
+    public int WatchMaxLength { get; set; } = 10_000;
+
+    /// <summary>How long a watch buffer is kept after its request ends.</summary>
+    public TimeSpan WatchExpiry { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Group messages a request may have in flight before its stream waits for the fan-out.</summary>
+    [Range(16, 1_000_000)]
+    public int GroupBuffer { get; set; } = 4096;
+}
+
+/// <summary>Settings under <c>Redis</c>: absent connection string means one instance, in memory.</summary>
+internal sealed class RedisSettings
+{
+    public const string Section = "Redis";
+
+    public string? ConnectionString { get; set; }
+
+    [RegularExpression("^[A-Za-z0-9_.:-]{1,64}$")]
+    public string ChannelPrefix { get; set; } = "streamhub";
+}

@@ -1,0 +1,184 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Options;
+using StreamHub.Streaming;
+
+namespace StreamHub.Fanout;
+
+/// <summary>
+/// Watch buffers for a single instance: a bounded list of token strings per request (the strings the
+/// caller already received, so appending allocates nothing per token), dropped <c>WatchExpiry</c> after
+/// the request ends.
+/// </summary>
+internal sealed class InMemoryWatchStore(IOptions<FanoutOptions> options, TimeProvider timeProvider) : IWatchStore
+{
+    private readonly ConcurrentDictionary<string, Buffer> _buffers = new(StringComparer.Ordinal);
+
+    public IWatchWriter Open(string requestId, string tenant)
+    {
+        var buffer = new Buffer(this, requestId, tenant, options.Value.WatchMaxLength);
+        _buffers[requestId] = buffer;
+        return buffer;
+    }
+
+    public async IAsyncEnumerable<WatchItem> WatchAsync(
+        string requestId, string tenant, long afterSeq, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (!_buffers.TryGetValue(requestId, out var buffer))
+        {
+            throw WatchErrors.NotFound(requestId);
+        }
+
+        if (!string.Equals(buffer.Tenant, tenant, StringComparison.Ordinal))
+        {
+            throw WatchErrors.Forbidden(requestId);
+        }
+
+        var next = Math.Max(1, afterSeq + 1);
+        var batch = new List<WatchItem>();
+        while (true)
+        {
+            var wait = buffer.Read(ref next, batch, out var ended, out var code);
+            foreach (var item in batch)
+            {
+                yield return item;
+            }
+
+            if (batch.Count > 0)
+            {
+                batch.Clear();
+                continue;
+            }
+
+            if (ended)
+            {
+                if (code is not null)
+                {
+                    throw WatchErrors.Ended(requestId, code);
+                }
+
+                yield break;
+            }
+
+            await wait.WaitAsync(cancellationToken);
+        }
+    }
+
+    private void Expire(Buffer buffer)
+    {
+        var timer = timeProvider.CreateTimer(
+            static state =>
+            {
+                var (store, b) = ((InMemoryWatchStore, Buffer))state!;
+                store._buffers.TryRemove(new KeyValuePair<string, Buffer>(b.RequestId, b));
+                b.Timer?.Dispose();
+            },
+            (this, buffer),
+            options.Value.WatchExpiry,
+            Timeout.InfiniteTimeSpan);
+        buffer.Timer = timer;
+    }
+
+    private sealed class Buffer(InMemoryWatchStore store, string requestId, string tenant, int capacity) : IWatchWriter
+    {
+        private readonly Lock _gate = new();
+        private readonly List<string> _tokens = [];
+        private long _firstSeq = 1;
+        private bool _ended;
+        private string? _code;
+        private TaskCompletionSource? _signal;
+
+        public string RequestId => requestId;
+
+        public string Tenant => tenant;
+
+        public ITimer? Timer { get; set; }
+
+        public void Append(long seq, string text)
+        {
+            TaskCompletionSource? wake;
+            lock (_gate)
+            {
+                // Tokens arrive in order from the request's own stream, so seq is implied by position.
+                System.Diagnostics.Debug.Assert(seq == _firstSeq + _tokens.Count, "watch tokens out of order");
+                _tokens.Add(text);
+                if (_tokens.Count > capacity)
+                {
+                    // Trim a tenth at once so trimming stays amortized O(1) per token.
+                    var drop = Math.Min(_tokens.Count, (capacity / 10) + 1);
+                    _tokens.RemoveRange(0, drop);
+                    _firstSeq += drop;
+                }
+
+                wake = _signal;
+                _signal = null;
+            }
+
+            wake?.TrySetResult();
+        }
+
+        public void Complete(string? code)
+        {
+            TaskCompletionSource? wake;
+            lock (_gate)
+            {
+                if (_ended)
+                {
+                    return;
+                }
+
+                _ended = true;
+                _code = code;
+                wake = _signal;
+                _signal = null;
+            }
+
+            wake?.TrySetResult();
+            store.Expire(this);
+        }
+
+        /// <summary>Copies the tokens from <paramref name="next"/> on; returns what to await when none.</summary>
+        public Task Read(ref long next, List<WatchItem> into, out bool ended, out string? code)
+        {
+            lock (_gate)
+            {
+                // Tokens older than the buffer keeps are gone: resume from the oldest kept.
+                if (next < _firstSeq)
+                {
+                    next = _firstSeq;
+                }
+
+                for (var i = (int)(next - _firstSeq); i < _tokens.Count; i++)
+                {
+                    into.Add(new WatchItem(next++, _tokens[i]));
+                }
+
+                ended = _ended;
+                code = _code;
+                if (into.Count > 0 || _ended)
+                {
+                    return Task.CompletedTask;
+                }
+
+                _signal ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                return _signal.Task;
+            }
+        }
+    }
+}
+
+/// <summary>The errors a watcher can meet, worded once.</summary>
+internal static class WatchErrors
+{
+    public static StreamHubException NotFound(string requestId) => new(
+        ErrorCodes.InvalidRequest, $"no request {requestId} is known here; it may never have run or its watch buffer expired");
+
+    public static StreamHubException Forbidden(string requestId) => new(
+        ErrorCodes.Forbidden, $"request {requestId} belongs to another tenant");
+
+    public static StreamHubException Ended(string requestId, string code) => new(
+        code, $"request {requestId} ended with {code}");
+
+    public static StreamHubException StoreDown() => new(
+        ErrorCodes.UpstreamUnavailable, "the watch store (Redis) is unreachable; streams go on, retry the watch in a few seconds");
+}

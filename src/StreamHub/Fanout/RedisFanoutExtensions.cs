@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace StreamHub.Fanout;
+
+internal static class RedisFanoutExtensions
+{
+    /// <summary>
+    /// One multiplexer shared by the SignalR backplane and the watch store. It never blocks start-up or a
+    /// caller on Redis: it connects in the background, fails commands fast while Redis is away (streams go
+    /// on; fan-out and watch report it) and reconnects by itself.
+    /// </summary>
+    public static IHostApplicationBuilder AddRedisFanout(this IHostApplicationBuilder builder, RedisSettings settings)
+    {
+        var configuration = ConfigurationOptions.Parse(settings.ConnectionString!);
+        configuration.AbortOnConnectFail = false;
+        configuration.BacklogPolicy = BacklogPolicy.FailFast;
+        configuration.ConnectTimeout = 2000;
+        configuration.ConnectRetry = 1;
+        configuration.ReconnectRetryPolicy = new LinearRetry(500);
+        configuration.ChannelPrefix = RedisChannel.Literal(settings.ChannelPrefix + ":");
+
+        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(configuration));
+        builder.Services.AddSingleton<IWatchStore, RedisWatchStore>();
+        builder.Services.AddSignalR().AddStackExchangeRedis(o => o.Configuration.ChannelPrefix = configuration.ChannelPrefix);
+        builder.Services.AddOptions<Microsoft.AspNetCore.SignalR.StackExchangeRedis.RedisOptions>()
+            .Configure<IConnectionMultiplexer>((o, multiplexer) => o.ConnectionFactory = _ => Task.FromResult(multiplexer));
+        builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
+        return builder;
+    }
+}
+
+/// <summary>Ready only while Redis answers: without it this instance cannot fan out or serve watches.</summary>
+internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (!redis.IsConnected)
+        {
+            return HealthCheckResult.Unhealthy("Redis is not connected");
+        }
+
+        try
+        {
+            var latency = await redis.GetDatabase().PingAsync().WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+            return HealthCheckResult.Healthy($"Redis answered in {latency.TotalMilliseconds:0.#} ms");
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            return HealthCheckResult.Unhealthy("Redis did not answer");
+        }
+    }
+}
