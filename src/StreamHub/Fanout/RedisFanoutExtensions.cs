@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using StreamHub.Streaming;
 
 namespace StreamHub.Fanout;
 
@@ -27,6 +28,9 @@ internal static class RedisFanoutExtensions
         builder.Services.AddOptions<Microsoft.AspNetCore.SignalR.StackExchangeRedis.RedisOptions>()
             .Configure<IConnectionMultiplexer>((o, multiplexer) => o.ConnectionFactory = _ => Task.FromResult(multiplexer));
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
+
+        // AddSignalR() above re-adds the plain JSON protocol; keep every error coded.
+        builder.Services.UseCodedErrors();
         return builder;
     }
 }

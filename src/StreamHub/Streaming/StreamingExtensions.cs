@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using StreamHub.Identity;
 
@@ -27,12 +28,33 @@ internal static class StreamingExtensions
             o.EnableDetailedErrors = false;
         });
 
-        // Every error a client receives starts with its contract code (see CodedErrorProtocol).
-        var json = builder.Services.First(d => d.ServiceType == typeof(IHubProtocol) && d.ImplementationType == typeof(JsonHubProtocol));
-        builder.Services.Remove(json);
-        builder.Services.AddSingleton<IHubProtocol>(sp => new CodedErrorProtocol(
-            new JsonHubProtocol(sp.GetRequiredService<IOptions<JsonHubProtocolOptions>>())));
+        builder.Services.UseCodedErrors();
         return builder;
+    }
+
+    /// <summary>
+    /// Every error a client receives starts with its contract code (see <see cref="CodedErrorProtocol"/>).
+    /// Idempotent, and safe to call again after anything else calls <c>AddSignalR()</c>, which re-adds the
+    /// plain JSON protocol.
+    /// </summary>
+    public static IServiceCollection UseCodedErrors(this IServiceCollection services)
+    {
+        for (var i = services.Count - 1; i >= 0; i--)
+        {
+            if (services[i].ServiceType == typeof(IHubProtocol) && services[i].ImplementationType == typeof(JsonHubProtocol))
+            {
+                services.RemoveAt(i);
+            }
+        }
+
+        if (!services.Any(d => d.ServiceType == typeof(CodedErrorMarker)))
+        {
+            services.AddSingleton<CodedErrorMarker>();
+            services.AddSingleton<IHubProtocol>(sp => new CodedErrorProtocol(
+                new JsonHubProtocol(sp.GetRequiredService<IOptions<JsonHubProtocolOptions>>())));
+        }
+
+        return services;
     }
 
     public static IEndpointRouteBuilder MapStreaming(this IEndpointRouteBuilder app)
@@ -43,4 +65,7 @@ internal static class StreamingExtensions
         }).RequireAuthorization(IdentityClaims.HubCallerPolicy);
         return app;
     }
+
+    /// <summary>Marks that the coded-error protocol is registered.</summary>
+    private sealed class CodedErrorMarker;
 }

@@ -1,0 +1,199 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using StreamHub.Emulator;
+using StreamHub.Fanout;
+using StreamHub.Streaming;
+using StreamHub.Tests.Infrastructure;
+using StreamHub.Tests.Streaming;
+
+namespace StreamHub.Tests.Fanout;
+
+/// <summary>Groups, watch and resume on one instance, in memory (no Redis configured).</summary>
+public sealed class FanoutTests : IAsyncLifetime
+{
+    private const string KeyA = "tenant-a-key-0123456789";
+    private const string KeyB = "tenant-b-key-0123456789";
+    private StreamHubServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await StreamHubServer.StartAsync(TenantSettings());
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    internal static Dictionary<string, string?> TenantSettings() => new()
+    {
+        ["Tenants:0:Name"] = "a",
+        ["Tenants:0:ApiKey"] = KeyA,
+        ["Tenants:1:Name"] = "b",
+        ["Tenants:1:ApiKey"] = KeyB,
+        ["Fanout:ResumeGrace"] = "00:00:30",
+    };
+
+    [Fact]
+    public async Task Stream_WithGroup_EveryMemberGetsEveryTokenInOrderThenCompleted()
+    {
+        await using var member = await _server.ConnectAsync(KeyA);
+        var group = new GroupRecorder(member);
+        await member.InvokeAsync("JoinGroup", "support-42").WaitAsync(StreamHubServer.Timeout);
+        await using var caller = await _server.ConnectAsync(KeyA);
+
+        var tokens = await HubStreamingTests.ReadAllAsync(caller, new StreamRequest { RequestId = "g1", Prompt = "group answer", MaxTokens = 15, Group = "support-42" });
+
+        var (seqs, text, code) = await group.CompletedAsync("g1");
+        Assert.Null(code);
+        Assert.Equal(Enumerable.Range(1, 15).Select(i => (long)i), seqs);
+        Assert.Equal(string.Concat(tokens), text);
+    }
+
+    [Fact]
+    public async Task JoinGroup_SameNameOtherTenant_GetsNothing()
+    {
+        await using var outsider = await _server.ConnectAsync(KeyB);
+        var group = new GroupRecorder(outsider);
+        await outsider.InvokeAsync("JoinGroup", "shared-name").WaitAsync(StreamHubServer.Timeout);
+        await using var insider = await _server.ConnectAsync(KeyA);
+        var insiderGroup = new GroupRecorder(insider);
+        await insider.InvokeAsync("JoinGroup", "shared-name").WaitAsync(StreamHubServer.Timeout);
+        await using var caller = await _server.ConnectAsync(KeyA);
+
+        await HubStreamingTests.ReadAllAsync(caller, new StreamRequest { RequestId = "iso1", Prompt = "private", MaxTokens = 4, Group = "shared-name" });
+
+        await insiderGroup.CompletedAsync("iso1");
+        Assert.False(group.Seen("iso1"));
+    }
+
+    [Fact]
+    public async Task JoinGroup_BadName_AnswersInvalidRequest()
+    {
+        await using var member = await _server.ConnectAsync(KeyA);
+
+        var error = await Assert.ThrowsAsync<HubException>(() => member.InvokeAsync("JoinGroup", "no spaces allowed"));
+
+        Assert.StartsWith("invalid_request: ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Watch_FromZero_ReplaysThenTailsTheWholeAnswer()
+    {
+        await using var caller = await _server.ConnectAsync(KeyA);
+        var reader = await caller.StreamAsChannelAsync<string>("Stream", new StreamRequest { RequestId = "w1", Prompt = "[emulator: tps=40 tokens=30] watched" });
+        for (var i = 0; i < 5; i++)
+        {
+            await reader.ReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout);
+        }
+
+        await using var watcher = await _server.ConnectAsync(KeyA);
+        var items = await WatchAllAsync(watcher, "w1", 0);
+
+        Assert.Equal(Enumerable.Range(1, 30).Select(i => (long)i), items.Select(i => i.Seq));
+        Assert.Equal(EmulatorText.Text("watched", 30), string.Concat(items.Select(i => i.Text)));
+    }
+
+    [Fact]
+    public async Task Watch_AfterSeqK_ResumesWithNoGapAndNoDuplicate()
+    {
+        await using var caller = await _server.ConnectAsync(KeyA);
+        await HubStreamingTests.ReadAllAsync(caller, new StreamRequest { RequestId = "w2", Prompt = "resume me", MaxTokens = 20 });
+        await using var watcher = await _server.ConnectAsync(KeyA);
+
+        var first = (await WatchAllAsync(watcher, "w2", 0)).Take(7).ToList();
+        var rest = await WatchAllAsync(watcher, "w2", 7);
+
+        Assert.Equal(EmulatorText.Text("resume me", 20), string.Concat(first.Concat(rest).Select(i => i.Text)));
+        Assert.Equal(8, rest[0].Seq);
+    }
+
+    [Fact]
+    public async Task Watch_OtherTenant_IsForbidden()
+    {
+        await using var caller = await _server.ConnectAsync(KeyA);
+        await HubStreamingTests.ReadAllAsync(caller, new StreamRequest { RequestId = "w3", Prompt = "mine", MaxTokens = 3 });
+        await using var other = await _server.ConnectAsync(KeyB);
+
+        var error = await Assert.ThrowsAsync<HubException>(() => WatchAllAsync(other, "w3", 0));
+
+        Assert.StartsWith("forbidden: ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Watch_FailedRequest_EndsWithItsCode()
+    {
+        await using var caller = await _server.ConnectAsync(KeyA);
+        await Assert.ThrowsAsync<HubException>(() => HubStreamingTests.ReadAllAsync(caller, new StreamRequest { RequestId = "w4", Prompt = "[emulator: drop-after=3] broken" }));
+        await using var watcher = await _server.ConnectAsync(KeyA);
+
+        var error = await Assert.ThrowsAsync<HubException>(() => WatchAllAsync(watcher, "w4", 0));
+
+        Assert.StartsWith("upstream_interrupted: ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stream_ResumableCallerDisconnects_RestArrivesThroughWatch()
+    {
+        var caller = await _server.ConnectAsync(KeyA);
+        var reader = await caller.StreamAsChannelAsync<string>("Stream", new StreamRequest { RequestId = "r1", Prompt = "[emulator: tps=50 tokens=40] phone", Resumable = true });
+        var seen = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            seen.Add(await reader.ReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout));
+        }
+
+        await caller.DisposeAsync();
+        await using var back = await _server.ConnectAsync(KeyA);
+        var rest = await WatchAllAsync(back, "r1", 5);
+
+        Assert.Equal(EmulatorText.Text("phone", 40), string.Concat(seen) + string.Concat(rest.Select(i => i.Text)));
+        await _server.AssertUpstreamIdleAsync();
+    }
+
+    [Fact]
+    public async Task Stream_NotResumableCallerDisconnects_UpstreamEndsAtOnce()
+    {
+        var caller = await _server.ConnectAsync(KeyA);
+        var reader = await caller.StreamAsChannelAsync<string>("Stream", new StreamRequest { RequestId = "r2", Prompt = "[emulator: tps=10 tokens=400] phone" });
+        await reader.ReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout);
+
+        await caller.DisposeAsync();
+
+        await _server.AssertUpstreamIdleAsync();
+    }
+
+    internal static async Task<List<WatchItem>> WatchAllAsync(HubConnection connection, string requestId, long afterSeq)
+    {
+        var items = new List<WatchItem>();
+        var reader = await connection.StreamAsChannelAsync<WatchItem>("Watch", requestId, afterSeq).WaitAsync(StreamHubServer.Timeout);
+        while (await reader.WaitToReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout))
+        {
+            while (reader.TryRead(out var item))
+            {
+                items.Add(item);
+            }
+        }
+
+        return items;
+    }
+
+    /// <summary>Records GroupToken and GroupCompleted messages per request.</summary>
+    internal sealed class GroupRecorder
+    {
+        private readonly ConcurrentDictionary<string, ConcurrentQueue<(long Seq, string Text)>> _tokens = new();
+        private readonly ConcurrentDictionary<string, TaskCompletionSource<string?>> _completed = new();
+
+        public GroupRecorder(HubConnection connection)
+        {
+            connection.On<string, string, long, string>(nameof(IStreamClient.GroupToken), (_, id, seq, text) => _tokens.GetOrAdd(id, _ => new()).Enqueue((seq, text)));
+            connection.On<string, string, string?>(nameof(IStreamClient.GroupCompleted), (_, id, code) => Completion(id).TrySetResult(code));
+        }
+
+        public bool Seen(string requestId) => _tokens.ContainsKey(requestId) || _completed.ContainsKey(requestId);
+
+        public async Task<(List<long> Seqs, string Text, string? Code)> CompletedAsync(string requestId)
+        {
+            var code = await Completion(requestId).Task.WaitAsync(StreamHubServer.Timeout);
+            var tokens = _tokens.TryGetValue(requestId, out var queue) ? queue.ToList() : [];
+            return (tokens.Select(t => t.Seq).ToList(), string.Concat(tokens.Select(t => t.Text)), code);
+        }
+
+        private TaskCompletionSource<string?> Completion(string id) => _completed.GetOrAdd(id, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
+    }
+}

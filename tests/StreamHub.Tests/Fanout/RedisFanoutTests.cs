@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using StreamHub.Emulator;
+using StreamHub.Streaming;
+using StreamHub.Tests.Infrastructure;
+using StreamHub.Tests.Streaming;
+
+namespace StreamHub.Tests.Fanout;
+
+/// <summary>Two StreamHub instances on real Kestrel sharing one real redis-server.</summary>
+public sealed class RedisFanoutTests : IAsyncLifetime
+{
+    private const string KeyA = "tenant-a-key-0123456789";
+    private const string KeyB = "tenant-b-key-0123456789";
+    private RedisServer _redis = null!;
+    private StreamHubServer _a = null!;
+    private StreamHubServer _b = null!;
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        var settings = FanoutTests.TenantSettings();
+        settings["Redis:ConnectionString"] = _redis.ConnectionString;
+        settings["Redis:ChannelPrefix"] = "t" + Guid.NewGuid().ToString("N")[..8];
+        _a = await StreamHubServer.StartAsync(settings);
+        _b = await StreamHubServer.StartAsync(settings);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _a.DisposeAsync();
+        await _b.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Stream_OnA_GroupMemberOnB_GetsEveryTokenInOrder()
+    {
+        await using var member = await _b.ConnectAsync(KeyA);
+        var group = new FanoutTests.GroupRecorder(member);
+        await member.InvokeAsync("JoinGroup", "war-room").WaitAsync(StreamHubServer.Timeout);
+        await using var caller = await _a.ConnectAsync(KeyA);
+
+        var tokens = await HubStreamingTests.ReadAllAsync(caller, new StreamRequest { RequestId = "x1", Prompt = "across instances", MaxTokens = 25, Group = "war-room" });
+
+        var (seqs, text, code) = await group.CompletedAsync("x1");
+        Assert.Null(code);
+        Assert.Equal(Enumerable.Range(1, 25).Select(i => (long)i), seqs);
+        Assert.Equal(string.Concat(tokens), text);
+    }
+
+    [Fact]
+    public async Task Watch_OnB_OfRequestRunningOnA_ReplaysThenTails()
+    {
+        await using var caller = await _a.ConnectAsync(KeyA);
+        var reader = await caller.StreamAsChannelAsync<string>("Stream", new StreamRequest { RequestId = "x2", Prompt = "[emulator: tps=40 tokens=30] tail me" });
+        for (var i = 0; i < 5; i++)
+        {
+            await reader.ReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout);
+        }
+
+        await using var watcher = await _b.ConnectAsync(KeyA);
+        var items = await FanoutTests.WatchAllAsync(watcher, "x2", 0);
+
+        Assert.Equal(Enumerable.Range(1, 30).Select(i => (long)i), items.Select(i => i.Seq));
+        Assert.Equal(EmulatorText.Text("tail me", 30), string.Concat(items.Select(i => i.Text)));
+    }
+
+    [Fact]
+    public async Task Watch_StopAfterKThenResumeOnOtherInstance_JoinedTextIsTheWholeAnswer()
+    {
+        await using var caller = await _a.ConnectAsync(KeyA);
+        var streamed = HubStreamingTests.ReadAllAsync(caller, new StreamRequest { RequestId = "x3", Prompt = "[emulator: tps=60 tokens=40] resume", MaxTokens = 40 });
+        await using var onA = await _a.ConnectAsync(KeyA);
+        var reader = await onA.StreamAsChannelAsync<StreamHub.Fanout.WatchItem>("Watch", "x3", 0L);
+        var firstK = new List<StreamHub.Fanout.WatchItem>();
+        for (var i = 0; i < 10; i++)
+        {
+            firstK.Add(await reader.ReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout));
+        }
+
+        await onA.StopAsync();
+        await using var onB = await _b.ConnectAsync(KeyA);
+        var rest = await FanoutTests.WatchAllAsync(onB, "x3", firstK[^1].Seq);
+
+        Assert.Equal(string.Concat(await streamed), string.Concat(firstK.Concat(rest).Select(i => i.Text)));
+    }
+
+    [Fact]
+    public async Task Stream_ResumableCallerLeavesA_GetsTheRestThroughWatchOnB()
+    {
+        var caller = await _a.ConnectAsync(KeyA);
+        var reader = await caller.StreamAsChannelAsync<string>("Stream", new StreamRequest { RequestId = "x4", Prompt = "[emulator: tps=50 tokens=40] phone", Resumable = true });
+        var seen = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            seen.Add(await reader.ReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout));
+        }
+
+        await caller.DisposeAsync();
+        await using var back = await _b.ConnectAsync(KeyA);
+        var rest = await FanoutTests.WatchAllAsync(back, "x4", 6);
+
+        Assert.Equal(EmulatorText.Text("phone", 40), string.Concat(seen) + string.Concat(rest.Select(i => i.Text)));
+    }
+
+    [Fact]
+    public async Task Watch_OnB_OtherTenantsRequestOnA_IsForbidden()
+    {
+        await using var caller = await _a.ConnectAsync(KeyA);
+        await HubStreamingTests.ReadAllAsync(caller, new StreamRequest { RequestId = "x5", Prompt = "private", MaxTokens = 3 });
+        await using var other = await _b.ConnectAsync(KeyB);
+
+        var error = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => FanoutTests.WatchAllAsync(other, "x5", 0));
+
+        Assert.StartsWith("forbidden: ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stream_RedisStopsMidRun_StreamsCompleteAndFanoutRecoversAfterRestart()
+    {
+        await using var onA = await _a.ConnectAsync(KeyA);
+        await using var onB = await _b.ConnectAsync(KeyA);
+        var slowA = HubStreamingTests.ReadAllAsync(onA, new StreamRequest { Prompt = "[emulator: tps=20 tokens=30] survive", MaxTokens = 30, Group = "g" });
+        var slowB = HubStreamingTests.ReadAllAsync(onB, new StreamRequest { Prompt = "[emulator: tps=20 tokens=30] survive too", MaxTokens = 30 });
+
+        await _redis.StopAsync();
+
+        Assert.Equal(EmulatorText.Text("survive", 30), string.Concat(await slowA));
+        Assert.Equal(EmulatorText.Text("survive too", 30), string.Concat(await slowB));
+        var watchError = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => FanoutTests.WatchAllAsync(onB, "anything", 0));
+        Assert.StartsWith("upstream_unavailable: the watch store (Redis) is unreachable", watchError.Message, StringComparison.Ordinal);
+
+        await _redis.RestartAsync();
+        await WaitForRedisAsync(_a);
+        await WaitForRedisAsync(_b);
+
+        // No StreamHub restart: the instances reconnected by themselves and fan out again.
+        await using var member = await _b.ConnectAsync(KeyA);
+        var group = new FanoutTests.GroupRecorder(member);
+        await member.InvokeAsync("JoinGroup", "after-outage").WaitAsync(StreamHubServer.Timeout);
+        await using var caller = await _a.ConnectAsync(KeyA);
+        await HubStreamingTests.ReadAllAsync(caller, new StreamRequest { RequestId = "after", Prompt = "back again", MaxTokens = 5, Group = "after-outage" });
+
+        var (seqs, _, code) = await group.CompletedAsync("after");
+        Assert.Null(code);
+        Assert.Equal(5, seqs.Count);
+    }
+
+    /// <summary>Waits until the instance's Redis connection is back (what /health/ready reports).</summary>
+    private static async Task WaitForRedisAsync(StreamHubServer server)
+    {
+        var redis = server.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>();
+        var deadline = Stopwatch.StartNew();
+        while (!redis.IsConnected)
+        {
+            Assert.True(deadline.Elapsed < StreamHubServer.Timeout, "StreamHub did not reconnect to Redis");
+            await Task.Delay(50);
+        }
+
+        // Subscriptions are restored just after the connection itself.
+        await Task.Delay(500);
+    }
+}
