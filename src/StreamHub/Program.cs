@@ -1,5 +1,7 @@
 using StreamHub.Admission;
+using StreamHub.Cors;
 using StreamHub.Identity;
+using StreamHub.OpenAi;
 using StreamHub.Streaming;
 using StreamHub.Upstream;
 
@@ -23,15 +25,19 @@ public partial class Program
         builder.AddAdmission();
         builder.AddUpstream();
         builder.AddStreaming();
+        builder.AddBrowserCors();
+        builder.AddOpenAiCompat();
 
         var app = builder.Build();
 
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseBrowserCors();
         app.UseAuthentication();
         app.UseAuthorization();
 
         app.MapStreaming();
+        app.MapOpenAiCompat();
         return app;
     }
 }
