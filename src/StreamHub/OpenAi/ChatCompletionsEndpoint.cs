@@ -90,6 +90,7 @@ internal sealed class ChatCompletionsEndpoint(
         // Proxies (nginx) and any compression middleware must pass each event on as it is written.
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers["X-Accel-Buffering"] = "no";
+
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         await using var writer = new CompletionWriter(http.Response.BodyWriter, request.RequestId, model, time.GetUtcNow().ToUnixTimeSeconds());
         await writer.RoleAsync(cancellationToken);
