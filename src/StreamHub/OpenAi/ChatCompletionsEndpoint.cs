@@ -87,10 +87,10 @@ internal sealed class ChatCompletionsEndpoint(
         var cancellationToken = http.RequestAborted;
         StartResponse(http, request, progress, "text/event-stream; charset=utf-8");
 
-        // Proxies (nginx) and any compression middleware must pass each event on as it is written.
+        // Proxies (nginx) must pass each event on as it is written; DisableBuffering makes a response
+        // compression body (should one ever be added) flush every write instead of holding events back.
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers["X-Accel-Buffering"] = "no";
-
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         await using var writer = new CompletionWriter(http.Response.BodyWriter, request.RequestId, model, time.GetUtcNow().ToUnixTimeSeconds());
         await writer.RoleAsync(cancellationToken);
