@@ -1,6 +1,8 @@
 using StreamHub.Admission;
+using StreamHub.Cors;
 using StreamHub.Fanout;
 using StreamHub.Identity;
+using StreamHub.OpenAi;
 using StreamHub.Streaming;
 using StreamHub.Upstream;
 
@@ -25,15 +27,19 @@ public partial class Program
         builder.AddUpstream();
         builder.AddStreaming();
         builder.AddFanout();
+        builder.AddBrowserCors();
+        builder.AddOpenAiCompat();
 
         var app = builder.Build();
 
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseBrowserCors();
         app.UseAuthentication();
         app.UseAuthorization();
 
         app.MapStreaming();
+        app.MapOpenAiCompat();
         return app;
     }
 }

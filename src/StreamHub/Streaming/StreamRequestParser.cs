@@ -12,7 +12,14 @@ namespace StreamHub.Streaming;
 /// </summary>
 internal static partial class StreamRequestParser
 {
-    public static CompletionRequest Parse(JsonElement json, StreamingOptions limits)
+    public static CompletionRequest Parse(JsonElement json, StreamingOptions limits) => Parse(json, limits, RequestShape.Hub);
+
+    /// <summary>
+    /// The same rules for either front door's body. <see cref="RequestShape.OpenAi"/> also reads OpenAI's
+    /// snake_case names (<c>max_tokens</c>, <c>max_completion_tokens</c>, <c>request_id</c>) and names the
+    /// field as the caller spelled it in its sentence.
+    /// </summary>
+    public static CompletionRequest Parse(JsonElement json, StreamingOptions limits, RequestShape shape)
     {
         if (json.ValueKind != JsonValueKind.Object)
         {
@@ -34,15 +41,20 @@ internal static partial class StreamRequestParser
                 continue;
             }
 
-            switch (property.Name.ToLowerInvariant())
+            var name = property.Name.ToLowerInvariant();
+            if (shape == RequestShape.OpenAi)
+            {
+                name = name.Replace("_", "", StringComparison.Ordinal) switch
+                {
+                    "maxcompletiontokens" => "maxtokens",
+                    var plain => plain,
+                };
+            }
+
+            switch (name)
             {
                 case "requestid":
-                    requestId = String(value, "requestId");
-                    if (!RequestIdShape().IsMatch(requestId))
-                    {
-                        throw Invalid("requestId must be 1 to 64 characters of A-Z, a-z, 0-9, '_' or '-'");
-                    }
-
+                    requestId = ValidRequestId(String(value, property.Name), property.Name);
                     break;
                 case "messages":
                     messages = Messages(value, limits);
@@ -69,7 +81,7 @@ internal static partial class StreamRequestParser
                 case "maxtokens":
                     if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var max) || max < 1 || max > limits.MaxTokensLimit)
                     {
-                        throw Invalid($"maxTokens must be a whole number from 1 to {limits.MaxTokensLimit}");
+                        throw Invalid($"{(shape == RequestShape.OpenAi ? property.Name : "maxTokens")} must be a whole number from 1 to {limits.MaxTokensLimit}");
                     }
 
                     maxTokens = max;
@@ -83,12 +95,7 @@ internal static partial class StreamRequestParser
                     temperature = t;
                     break;
                 case "group":
-                    group = String(value, "group");
-                    if (!GroupShape().IsMatch(group))
-                    {
-                        throw Invalid("group must be 1 to 64 characters of A-Z, a-z, 0-9, '_', '-', '.' or ':'");
-                    }
-
+                    group = ValidGroup(String(value, "group"), "group");
                     break;
                 case "resumable":
                     if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
@@ -133,13 +140,23 @@ internal static partial class StreamRequestParser
 
     public static string NewRequestId() => "r" + Guid.NewGuid().ToString("N")[..20];
 
-    public static Priority ParsePriority(string value) => value.ToLowerInvariant() switch
+    /// <summary>A request id from wherever the front door found it (<paramref name="source"/> names it).</summary>
+    public static string ValidRequestId(string value, string source) => RequestIdShape().IsMatch(value)
+        ? value
+        : throw Invalid($"{source} must be 1 to 64 characters of A-Z, a-z, 0-9, '_' or '-'");
+
+    /// <summary>A group name from wherever the front door found it (<paramref name="source"/> names it).</summary>
+    public static string ValidGroup(string value, string source) => GroupShape().IsMatch(value)
+        ? value
+        : throw Invalid($"{source} must be 1 to 64 characters of A-Z, a-z, 0-9, '_', '-', '.' or ':'");
+
+    public static Priority ParsePriority(string value, string source = "priority") => value.ToLowerInvariant() switch
     {
         "critical" => Priority.Critical,
         "high" => Priority.High,
         "normal" => Priority.Normal,
         "low" => Priority.Low,
-        _ => throw Invalid("priority must be one of critical, high, normal, low"),
+        _ => throw Invalid($"{source} must be one of critical, high, normal, low"),
     };
 
     private static List<ChatMessage> Messages(JsonElement value, StreamingOptions limits)
@@ -214,4 +231,14 @@ internal static partial class StreamRequestParser
 
     [GeneratedRegex("^[A-Za-z0-9_.:-]{1,64}$", RegexOptions.CultureInvariant)]
     private static partial Regex GroupShape();
+}
+
+/// <summary>Whose wire names a request body uses.</summary>
+internal enum RequestShape
+{
+    /// <summary>The hub contract's camelCase (<c>maxTokens</c>, <c>requestId</c>).</summary>
+    Hub,
+
+    /// <summary>OpenAI's chat body: snake_case, <c>max_completion_tokens</c> as an alias of <c>max_tokens</c>.</summary>
+    OpenAi,
 }

@@ -62,7 +62,7 @@ internal static class StreamingExtensions
         app.MapHub<StreamingHub>(ApiKeyAuthenticationHandler.HubPath, o =>
         {
             o.AllowStatefulReconnects = true;
-        }).RequireAuthorization(IdentityClaims.HubCallerPolicy);
+        }).RequireAuthorization(IdentityClaims.HubCallerPolicy).RequireCors(Cors.CorsExtensions.BrowserPolicy);
         return app;
     }
 

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Text.Json;
+using StreamHub.Emulator;
+using StreamHub.Tests.Infrastructure;
+using static StreamHub.Tests.OpenAi.OpenAiTestKit;
+
+namespace StreamHub.Tests.OpenAi;
+
+/// <summary>
+/// The official <c>openai</c> npm package, run by Node from <c>tests/js/openai-stream.mjs</c>, against
+/// StreamHub. Needs <c>npm ci</c> at the repository root; without it these tests fail and say so.
+/// </summary>
+public sealed class NodeOpenAiTests : IAsyncLifetime
+{
+    private StreamHubServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await StreamHubServer.StartAsync(Settings());
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task OpenAiNpm_StreamsThroughStreamHub_TextEqualsTheEmulatorText()
+    {
+        const string prompt = "Tell me about rivers";
+        using var node = NodeScript.Start(_server.BaseAddress, AcmeKey, prompt, "12");
+
+        var line = await node.ReadLineAsync();
+        var exit = await node.ExitAsync();
+
+        Assert.Equal(0, exit);
+        using var result = JsonDocument.Parse(line);
+        Assert.Equal(EmulatorText.Text(prompt, 12), result.RootElement.GetProperty("text").GetString());
+        Assert.Equal(12, result.RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+        Assert.Equal("length", result.RootElement.GetProperty("finish").GetString());
+    }
+
+    [Fact]
+    public async Task OpenAiNpm_UnknownKey_GetsApiError401WithTheContractCode()
+    {
+        using var node = NodeScript.Start(_server.BaseAddress, "not-a-key-0123456789abcdef", "hi", "3");
+
+        var line = await node.ReadLineAsync();
+        var exit = await node.ExitAsync();
+
+        Assert.Equal(2, exit);
+        using var result = JsonDocument.Parse(line);
+        Assert.Equal(401, result.RootElement.GetProperty("error").GetProperty("status").GetInt32());
+        Assert.Equal("unauthorized", result.RootElement.GetProperty("error").GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task OpenAiNpm_AbortsMidStream_UpstreamRequestEnds()
+    {
+        using var node = NodeScript.Start(_server.BaseAddress, AcmeKey, Slow, "500", "--cancel-after=3");
+
+        var line = await node.ReadLineAsync();
+
+        // The script stays alive for 5 s after aborting, so only the abort can have ended the upstream.
+        Assert.Contains("\"cancelled\":true", line, StringComparison.Ordinal);
+        await _server.AssertUpstreamIdleAsync(TimeSpan.FromSeconds(1));
+        Assert.False(node.HasExited);
+    }
+
+    /// <summary>One run of the script, killed on dispose; every wait is bounded.</summary>
+    private sealed class NodeScript : IDisposable
+    {
+        private readonly Process _process;
+        private readonly Task<string> _stderr;
+
+        private NodeScript(Process process)
+        {
+            _process = process;
+            _stderr = process.StandardError.ReadToEndAsync();
+        }
+
+        public bool HasExited => _process.HasExited;
+
+        public static NodeScript Start(Uri baseAddress, params string[] args)
+        {
+            var root = RepositoryRoot();
+            Assert.True(
+                File.Exists(Path.Combine(root, "node_modules", "openai", "package.json")),
+                $"node_modules/openai is missing under {root}: run `npm ci` at the repository root before `dotnet test` (CI does).");
+            var start = new ProcessStartInfo("node")
+            {
+                WorkingDirectory = root,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            start.ArgumentList.Add(Path.Combine(root, "tests", "js", "openai-stream.mjs"));
+            start.ArgumentList.Add(baseAddress.ToString());
+            foreach (var arg in args)
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            return new NodeScript(Process.Start(start) ?? throw new InvalidOperationException("node did not start"));
+        }
+
+        public async Task<string> ReadLineAsync()
+        {
+            var line = await _process.StandardOutput.ReadLineAsync().WaitAsync(StreamHubServer.Timeout);
+            return line ?? throw new Xunit.Sdk.XunitException($"the script printed nothing; stderr: {await _stderr.WaitAsync(StreamHubServer.Timeout)}");
+        }
+
+        public async Task<int> ExitAsync()
+        {
+            await _process.WaitForExitAsync().WaitAsync(StreamHubServer.Timeout);
+            return _process.ExitCode;
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+
+            _process.Dispose();
+        }
+    }
+}
