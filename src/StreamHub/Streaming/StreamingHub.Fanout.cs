@@ -1,0 +1,95 @@
+using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR;
+using StreamHub.Fanout;
+using StreamHub.Identity;
+
+namespace StreamHub.Streaming;
+
+/// <summary>The hub's fan-out methods: tenant-scoped groups and watching a request from any instance.</summary>
+internal sealed partial class StreamingHub
+{
+    /// <summary>Joins the caller to its tenant's group <paramref name="name"/>: it then receives GroupToken/GroupCompleted.</summary>
+    public async Task JoinGroup(string name)
+    {
+        var caller = ResolveOrThrow();
+        await Groups.AddToGroupAsync(Context.ConnectionId, GroupNames.For(caller.Tenant, ValidGroup(name)));
+    }
+
+    public async Task LeaveGroup(string name)
+    {
+        var caller = ResolveOrThrow();
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupNames.For(caller.Tenant, ValidGroup(name)));
+    }
+
+    /// <summary>
+    /// Streams a request's tokens after <paramref name="afterSeq"/> (0 replays from the start), then the live
+    /// ones, then its end, from any instance. Only the request's tenant may watch it.
+    /// </summary>
+    public ChannelReader<WatchItem> Watch(string requestId, long afterSeq, CancellationToken cancellationToken)
+    {
+        var channel = Channel.CreateBounded<WatchItem>(new BoundedChannelOptions(options.Value.StreamBufferTokens)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        try
+        {
+            var caller = callers.Resolve(Context.User);
+            if (requestId is null || !StreamRequestParser.IsRequestId(requestId) || afterSeq < 0)
+            {
+                throw new StreamHubException(ErrorCodes.InvalidRequest, "Watch needs a requestId ([A-Za-z0-9_-]{1,64}) and afterSeq >= 0");
+            }
+
+            _ = WatchPumpAsync(watches.WatchAsync(requestId, caller.Tenant, afterSeq, cancellationToken), channel.Writer, cancellationToken);
+        }
+        catch (StreamHubException ex)
+        {
+            channel.Writer.TryComplete(new HubException(ex.ToWireMessage()));
+        }
+
+        return channel.Reader;
+    }
+
+    private async Task WatchPumpAsync(IAsyncEnumerable<WatchItem> items, ChannelWriter<WatchItem> writer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var item in items.WithCancellation(cancellationToken))
+            {
+                await writer.WriteAsync(item, cancellationToken);
+            }
+
+            writer.TryComplete();
+        }
+        catch (StreamHubException ex)
+        {
+            writer.TryComplete(new HubException(ex.ToWireMessage()));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            writer.TryComplete();
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Watch failed unexpectedly");
+            writer.TryComplete(new HubException($"{ErrorCodes.UpstreamUnavailable}: the watch failed unexpectedly; retry"));
+        }
+    }
+
+    private Caller ResolveOrThrow()
+    {
+        try
+        {
+            return callers.Resolve(Context.User);
+        }
+        catch (StreamHubException ex)
+        {
+            throw new HubException(ex.ToWireMessage());
+        }
+    }
+
+    private static string ValidGroup(string name) => name is not null && StreamRequestParser.IsGroup(name)
+        ? name
+        : throw new HubException($"{ErrorCodes.InvalidRequest}: group must be 1 to 64 characters of A-Z, a-z, 0-9, '_', '-', '.' or ':'");
+}
