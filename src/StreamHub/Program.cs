@@ -1,5 +1,7 @@
+using StreamHub.Admin;
 using StreamHub.Admission;
 using StreamHub.Identity;
+using StreamHub.Observability;
 using StreamHub.Streaming;
 using StreamHub.Upstream;
 
@@ -23,6 +25,8 @@ public partial class Program
         builder.AddAdmission();
         builder.AddUpstream();
         builder.AddStreaming();
+        builder.AddObservability();
+        builder.AddAdmin();
 
         var app = builder.Build();
 
@@ -32,6 +36,8 @@ public partial class Program
         app.UseAuthorization();
 
         app.MapStreaming();
+        app.MapObservability();
+        app.MapAdmin();
         return app;
     }
 }

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using StreamHub.Admission;
 using StreamHub.Identity;
+using StreamHub.Observability;
 using StreamHub.Upstream;
 
 namespace StreamHub.Streaming;
@@ -18,7 +19,9 @@ internal sealed class CompletionPipeline(
     PriorityAdmission admission,
     TenantLimits tenantLimits,
     ApiKeyDirectory tenants,
-    IOptions<UpstreamOptions> upstreamOptions)
+    IOptions<UpstreamOptions> upstreamOptions,
+    StreamTelemetry telemetry,
+    CostCalculator pricing)
 {
     /// <summary>Output tokens assumed for the rate estimate when the request does not bound them.</summary>
     private const int DefaultOutputEstimate = 512;
@@ -31,7 +34,8 @@ internal sealed class CompletionPipeline(
     {
         var priority = EffectivePriority(request, caller);
         using var active = requests.Register(request, caller, priority, cancellationToken);
-        var tokens = StreamAsync(request, caller, priority, new Tracker(progress, active), active).GetAsyncEnumerator(active.Token);
+        using var observed = telemetry.Begin(request.RequestId, caller.Tenant, priority, cancellationToken);
+        var tokens = StreamAsync(request, caller, priority, new Tracker(progress, active), active, observed).GetAsyncEnumerator(active.Token);
         await using var _ = tokens;
         while (true)
         {
@@ -39,16 +43,24 @@ internal sealed class CompletionPipeline(
             {
                 if (!await tokens.MoveNextAsync())
                 {
+                    observed.Completed();
                     yield break;
                 }
+            }
+            catch (StreamHubException ex)
+            {
+                observed.Failed(ex.Code);
+                throw;
             }
             catch (OperationCanceledException) when (active.AbortReason is { } reason && !cancellationToken.IsCancellationRequested)
             {
                 // An operator or shutdown ended it, not the caller: say so with the contract code.
+                observed.Failed(reason.Code);
                 throw reason;
             }
 
             active.CountToken();
+            observed.Token();
             yield return tokens.Current;
         }
     }
@@ -58,7 +70,8 @@ internal sealed class CompletionPipeline(
         Caller caller,
         Priority priority,
         Tracker progress,
-        ActiveRequest active)
+        ActiveRequest active,
+        StreamObservation observed)
     {
         var cancellationToken = active.Token;
         var estimate = EstimateTokens(request);
@@ -74,6 +87,8 @@ internal sealed class CompletionPipeline(
         {
             throw rejection.ToException();
         }
+
+        observed.Admitted();
 
         var model = request.Model ?? upstreamOptions.Value.Model;
         var call = new UpstreamCall(request.Messages, model, request.MaxTokens, request.Temperature);
@@ -99,7 +114,9 @@ internal sealed class CompletionPipeline(
         if (usage is not null)
         {
             tenantLease!.Correct(usage.TotalTokens);
-            await progress.UsageAsync(UsageReport.From(usage, model, active.Region ?? "", cost: null));
+            var cost = pricing.CostOf(model, usage);
+            observed.Usage(usage, cost);
+            await progress.UsageAsync(UsageReport.From(usage, model, active.Region ?? "", cost));
         }
     }
 
