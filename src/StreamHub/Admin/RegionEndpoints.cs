@@ -32,7 +32,7 @@ internal static class RegionEndpoints
     {
         if (regions.Find(name) is not { } region)
         {
-            return UnknownRegion(name);
+            return UnknownRegion();
         }
 
         await region.ResetAsync();
@@ -49,7 +49,7 @@ internal static class RegionEndpoints
     {
         if (regions.Find(name) is not { } region)
         {
-            return UnknownRegion(name);
+            return UnknownRegion();
         }
 
         region.Disabled = disabled;
@@ -57,11 +57,9 @@ internal static class RegionEndpoints
         return TypedResults.Ok(region.Snapshot());
     }
 
-    private static ProblemHttpResult UnknownRegion(string name) => TypedResults.Problem(
+    private static ProblemHttpResult UnknownRegion() => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound,
         title: "Unknown region",
-        detail: $"no upstream region is named '{Truncate(name)}'; GET /admin/regions lists them");
-
-    // The name comes from the URL: echo a bounded piece of it, never a whole pasted secret.
-    internal static string Truncate(string value) => value.Length > 64 ? value[..64] + "…" : value;
+        // The name is not echoed: whatever was pasted into the URL (a key, by mistake) stays out of answers.
+        detail: "no upstream region has that name; GET /admin/regions lists them");
 }

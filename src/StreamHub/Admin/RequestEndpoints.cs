@@ -55,7 +55,7 @@ internal static class RequestEndpoints
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status404NotFound,
                 title: "Unknown request",
-                detail: $"no request '{RegionEndpoints.Truncate(id)}' is in flight; it may have ended already");
+                detail: "no request with that id is in flight; it may have ended already");
         }
 
         logger.LogInformation("An operator aborted request {RequestId}", id);

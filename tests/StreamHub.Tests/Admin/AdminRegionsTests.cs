@@ -99,7 +99,7 @@ public sealed class AdminRegionsTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<ProblemDetails>().WaitAsync(StreamHubServer.Timeout);
-        Assert.Contains("nowhere", problem!.Detail, StringComparison.Ordinal);
+        Assert.Contains("no upstream region", problem!.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -95,7 +95,7 @@ public sealed class AdminRequestsTests : IAsyncLifetime
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = await response.Content.ReadFromJsonAsync<ProblemDetails>().WaitAsync(StreamHubServer.Timeout);
         Assert.Equal(404, problem!.Status);
-        Assert.Contains("nobody", problem.Detail, StringComparison.Ordinal);
+        Assert.Contains("no request", problem.Detail, StringComparison.Ordinal);
     }
 
     private PriorityAdmission Admission => _server.Services.GetRequiredService<PriorityAdmission>();
