@@ -42,7 +42,7 @@ public sealed class PricingTests
         await using var server = await StreamHubServer.StartAsync(Settings(("Pricing:Models:other-model:InputPerMillion", "1")));
         await using var caller = await HubCaller.ConnectAsync(server, TenantKey);
 
-        await ReadToEndAsync(await caller.StartAsync(new StreamRequest { RequestId = "free", Prompt = "x", MaxTokens = 2 }));
+        await ReadToEndAsync(await caller.StartAsync(new StreamRequest { RequestId = "free", Prompt = "x", MaxTokens = 2, Model = "unpriced-model" }));
 
         Assert.Null((await caller.UsageAsync("free")).Cost);
     }
