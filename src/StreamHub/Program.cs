@@ -1,7 +1,9 @@
+using StreamHub.Admin;
 using StreamHub.Admission;
 using StreamHub.Cors;
 using StreamHub.Fanout;
 using StreamHub.Identity;
+using StreamHub.Observability;
 using StreamHub.OpenAi;
 using StreamHub.Streaming;
 using StreamHub.Upstream;
@@ -29,6 +31,8 @@ public partial class Program
         builder.AddFanout();
         builder.AddBrowserCors();
         builder.AddOpenAiCompat();
+        builder.AddObservability();
+        builder.AddAdmin();
 
         var app = builder.Build();
 
@@ -40,6 +44,8 @@ public partial class Program
 
         app.MapStreaming();
         app.MapOpenAiCompat();
+        app.MapObservability();
+        app.MapAdmin();
         return app;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using StreamHub.Admission;
 using StreamHub.Fanout;
 using StreamHub.Identity;
+using StreamHub.Observability;
 using StreamHub.Upstream;
 
 namespace StreamHub.Streaming;
@@ -21,7 +22,9 @@ internal sealed class CompletionPipeline(
     PriorityAdmission admission,
     TenantLimits tenantLimits,
     ApiKeyDirectory tenants,
-    IOptions<UpstreamOptions> upstreamOptions)
+    IOptions<UpstreamOptions> upstreamOptions,
+    StreamTelemetry telemetry,
+    CostCalculator pricing)
 {
     /// <summary>Output tokens assumed for the rate estimate when the request does not bound them.</summary>
     private const int DefaultOutputEstimate = 512;
@@ -35,8 +38,9 @@ internal sealed class CompletionPipeline(
         var priority = EffectivePriority(request, caller);
         var grace = request.Resumable ? fanoutOptions.Value.ResumeGrace : (TimeSpan?)null;
         using var active = requests.Register(request, caller, priority, grace, cancellationToken);
+        using var observed = telemetry.Begin(request.RequestId, caller.Tenant, priority, cancellationToken);
         var fan = fanout.Begin(request.RequestId, caller.Tenant, request.Group);
-        var tokens = StreamAsync(request, caller, priority, new Tracker(progress, active), active).GetAsyncEnumerator(active.Token);
+        var tokens = StreamAsync(request, caller, priority, new Tracker(progress, active), active, observed).GetAsyncEnumerator(active.Token);
         await using var _ = tokens;
 
         // Watchers and group members learn how it ended: null on success, the code otherwise, and
@@ -51,6 +55,7 @@ internal sealed class CompletionPipeline(
                     if (!await tokens.MoveNextAsync())
                     {
                         endCode = null;
+                        observed.Completed();
                         break;
                     }
                 }
@@ -58,15 +63,18 @@ internal sealed class CompletionPipeline(
                 {
                     // An operator or shutdown ended it, not the caller: say so with the contract code.
                     endCode = reason.Code;
+                    observed.Failed(reason.Code);
                     throw reason;
                 }
                 catch (StreamHubException ex)
                 {
                     endCode = ex.Code;
+                    observed.Failed(ex.Code);
                     throw;
                 }
 
                 active.CountToken();
+                observed.Token();
                 await fan.PublishAsync(tokens.Current);
                 yield return tokens.Current;
             }
@@ -82,7 +90,8 @@ internal sealed class CompletionPipeline(
         Caller caller,
         Priority priority,
         Tracker progress,
-        ActiveRequest active)
+        ActiveRequest active,
+        StreamObservation observed)
     {
         var cancellationToken = active.Token;
         var estimate = EstimateTokens(request);
@@ -98,6 +107,8 @@ internal sealed class CompletionPipeline(
         {
             throw rejection.ToException();
         }
+
+        observed.Admitted();
 
         var model = request.Model ?? upstreamOptions.Value.Model;
         var call = new UpstreamCall(request.Messages, model, request.MaxTokens, request.Temperature);
@@ -123,7 +134,9 @@ internal sealed class CompletionPipeline(
         if (usage is not null)
         {
             tenantLease!.Correct(usage.TotalTokens);
-            await progress.UsageAsync(UsageReport.From(usage, model, active.Region ?? "", cost: null));
+            var cost = pricing.CostOf(model, usage);
+            observed.Usage(usage, cost);
+            await progress.UsageAsync(UsageReport.From(usage, model, active.Region ?? "", cost));
         }
     }
 

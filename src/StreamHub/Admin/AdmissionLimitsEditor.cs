@@ -1,0 +1,92 @@
+using Microsoft.Extensions.Options;
+using StreamHub.Admission;
+
+namespace StreamHub.Admin;
+
+/// <summary>
+/// The admission limits in force, starting from the <c>Admission</c> settings and changed by operators
+/// through <see cref="PriorityAdmission.UpdateLimits"/>. Changes live in memory: a restart returns to
+/// the settings.
+/// </summary>
+internal sealed class AdmissionLimitsEditor(IOptions<AdmissionOptions> settings, PriorityAdmission admission)
+{
+    private readonly Lock _lock = new();
+    private AdmissionOptions? _current;
+
+    public AdminLimits Current
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return ToLimits(_current ?? settings.Value);
+            }
+        }
+    }
+
+    /// <summary>Applies <paramref name="update"/> over the current limits, or returns the failures by field.</summary>
+    public bool TryUpdate(AdminLimitsUpdate update, out AdminLimits applied, out Dictionary<string, string[]> errors)
+    {
+        lock (_lock)
+        {
+            var current = _current ?? settings.Value;
+            var next = new AdmissionOptions
+            {
+                MaxConcurrentStreams = update.MaxConcurrentStreams ?? current.MaxConcurrentStreams,
+                BackpressureThreshold = update.BackpressureThreshold ?? current.BackpressureThreshold,
+                MaxQueueWait = update.MaxQueueWait ?? current.MaxQueueWait,
+                AgingInterval = update.AgingInterval ?? current.AgingInterval,
+                QueueLimits = new AdmissionQueueLimits
+                {
+                    Critical = update.QueueLimits?.Critical ?? current.QueueLimits.Critical,
+                    High = update.QueueLimits?.High ?? current.QueueLimits.High,
+                    Normal = update.QueueLimits?.Normal ?? current.QueueLimits.Normal,
+                    Low = update.QueueLimits?.Low ?? current.QueueLimits.Low,
+                },
+            };
+
+            errors = Validate(next);
+            if (errors.Count > 0)
+            {
+                applied = ToLimits(current);
+                return false;
+            }
+
+            admission.UpdateLimits(next);
+            _current = next;
+            applied = ToLimits(next);
+            return true;
+        }
+    }
+
+    // The validator's messages start with the setting's key ("Admission:QueueLimits:Low must ..."): the
+    // field is that key in the body's camelCase ("queueLimits.low").
+    private static Dictionary<string, string[]> Validate(AdmissionOptions options)
+    {
+        var result = new AdmissionOptionsValidator().Validate(null, options);
+        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        if (result.Failed)
+        {
+            foreach (var failure in result.Failures)
+            {
+                var key = failure.Split(' ', 2)[0];
+                var field = string.Join('.', key.Split(':').Skip(1).Select(static part => char.ToLowerInvariant(part[0]) + part[1..]));
+                if (!errors.TryGetValue(field, out var messages))
+                {
+                    errors[field] = messages = [];
+                }
+
+                messages.Add(failure);
+            }
+        }
+
+        return errors.ToDictionary(static e => e.Key, static e => e.Value.ToArray(), StringComparer.Ordinal);
+    }
+
+    private static AdminLimits ToLimits(AdmissionOptions options) => new(
+        options.MaxConcurrentStreams,
+        new AdminQueueLimits(options.QueueLimits.Critical, options.QueueLimits.High, options.QueueLimits.Normal, options.QueueLimits.Low),
+        options.BackpressureThreshold,
+        options.MaxQueueWait,
+        options.AgingInterval);
+}

@@ -1,0 +1,57 @@
+using StreamHub.Admin;
+using StreamHub.Streaming;
+using StreamHub.Tests.Admin;
+using StreamHub.Tests.Infrastructure;
+using static StreamHub.Tests.Admin.AdminTestKit;
+
+namespace StreamHub.Tests.Observability;
+
+/// <summary>Cost from the price table: in the caller's usage report and in the per-tenant totals.</summary>
+public sealed class PricingTests
+{
+    [Fact]
+    public async Task Stream_ModelPriced_UsageCarriesTheCostAndStatsSumItPerTenant()
+    {
+        await using var server = await StreamHubServer.StartAsync(Settings(
+            ("Pricing:Models:emulator-1:InputPerMillion", "2.5"),
+            ("Pricing:Models:emulator-1:OutputPerMillion", "10")));
+        await using var caller = await HubCaller.ConnectAsync(server, TenantKey);
+        using var http = Http(server);
+
+        var reports = new List<UsageReport>();
+        foreach (var id in new[] { "priced-1", "priced-2" })
+        {
+            await ReadToEndAsync(await caller.StartAsync(new StreamRequest { RequestId = id, Prompt = "price this answer", MaxTokens = 20 }));
+            reports.Add(await caller.UsageAsync(id));
+        }
+
+        foreach (var report in reports)
+        {
+            Assert.Equal(20, report.CompletionTokens);
+            Assert.Equal(((report.PromptTokens * 2.5m) + (report.CompletionTokens * 10m)) / 1_000_000m, report.Cost);
+        }
+
+        var stats = await http.GetJsonAsync<AdminStats>("/admin/stats");
+        var acme = Assert.Single(stats.Tenants, t => t.Tenant == "acme");
+        Assert.Equal((2, 40, reports.Sum(r => r.Cost!.Value), 0), (acme.Requests, acme.CompletionTokens, acme.Cost, acme.UnpricedRequests));
+    }
+
+    [Fact]
+    public async Task Stream_ModelNotPriced_CostIsNull()
+    {
+        await using var server = await StreamHubServer.StartAsync(Settings(("Pricing:Models:other-model:InputPerMillion", "1")));
+        await using var caller = await HubCaller.ConnectAsync(server, TenantKey);
+
+        await ReadToEndAsync(await caller.StartAsync(new StreamRequest { RequestId = "free", Prompt = "x", MaxTokens = 2, Model = "unpriced-model" }));
+
+        Assert.Null((await caller.UsageAsync("free")).Cost);
+    }
+
+    [Fact]
+    public async Task Start_NegativePrice_FailsNamingTheKey()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => StreamHubServer.StartAsync(Settings(("Pricing:Models:emulator-1:OutputPerMillion", "-1"))));
+
+        Assert.Contains("Pricing:Models:emulator-1:OutputPerMillion", error.Message, StringComparison.Ordinal);
+    }
+}
