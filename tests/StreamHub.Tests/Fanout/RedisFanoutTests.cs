@@ -131,10 +131,16 @@ public sealed class RedisFanoutTests : IAsyncLifetime
         Assert.Equal(EmulatorText.Text("survive too", 30), string.Concat(await slowB));
         var watchError = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => FanoutTests.WatchAllAsync(onB, "anything", 0));
         Assert.StartsWith("upstream_unavailable: the watch store (Redis) is unreachable", watchError.Message, StringComparison.Ordinal);
+        using var http = new HttpClient();
+        var notReady = await http.GetAsync(new Uri(_a.BaseAddress, "health/ready")).WaitAsync(StreamHubServer.Timeout);
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
 
         await _redis.RestartAsync();
         await WaitForRedisAsync(_a);
         await WaitForRedisAsync(_b);
+
+        var ready = await http.GetAsync(new Uri(_a.BaseAddress, "health/ready")).WaitAsync(StreamHubServer.Timeout);
+        Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
 
         // No StreamHub restart: the instances reconnected by themselves and fan out again.
         await using var member = await _b.ConnectAsync(KeyA);
