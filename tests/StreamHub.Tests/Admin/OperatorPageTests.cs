@@ -1,40 +1,22 @@
 using Microsoft.Playwright;
 using StreamHub.Streaming;
+using StreamHub.Tests.Browser;
 using StreamHub.Tests.Infrastructure;
 using static StreamHub.Tests.Admin.AdminTestKit;
 
 namespace StreamHub.Tests.Admin;
 
 /// <summary>The operator page in headless Debian Chromium, against the real app with streams running.</summary>
-public sealed class OperatorPageTests : IAsyncLifetime
+public sealed class OperatorPageTests(ChromiumBrowser chromium) : IClassFixture<ChromiumBrowser>, IAsyncLifetime
 {
     private StreamHubServer _server = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+
+    private IBrowser _browser => chromium.Browser;
 
     public async Task InitializeAsync()
-    {
-        _server = await StreamHubServer.StartAsync(Settings(("Admission:MaxConcurrentStreams", "2"), ("Admission:BackpressureThreshold", "1")));
-        _playwright = await Playwright.CreateAsync().WaitAsync(StreamHubServer.Timeout);
-        // Playwright gives every launch a fresh temporary profile of its own (no --user-data-dir needed).
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args =
-            [
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run",
-            ],
-        }).WaitAsync(StreamHubServer.Timeout);
-    }
+        => _server = await StreamHubServer.StartAsync(Settings(("Admission:MaxConcurrentStreams", "2"), ("Admission:BackpressureThreshold", "1")));
 
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-        await _server.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
     public async Task OperatorPage_StreamsRunning_ShowsLiveNumbersAndAborts()

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using StreamHub.Emulator;
+using StreamHub.Tests.Browser;
 using StreamHub.Tests.Infrastructure;
 using static StreamHub.Tests.OpenAi.OpenAiTestKit;
 
@@ -18,7 +19,7 @@ namespace StreamHub.Tests.OpenAi;
 /// <c>Cors:AllowedOrigins</c> and streams; another is not and gets a CORS failure. The page holds only
 /// the tenant key; the upstream key never leaves StreamHub.
 /// </summary>
-public sealed class BrowserFetchTests : IAsyncLifetime
+public sealed class BrowserFetchTests(ChromiumBrowser chromium) : IClassFixture<ChromiumBrowser>, IAsyncLifetime
 {
     /// <summary>Runs in the page: POSTs a streaming request and reads the SSE body to the end.</summary>
     private const string FetchScript = """
@@ -50,20 +51,8 @@ public sealed class BrowserFetchTests : IAsyncLifetime
         }
         """;
 
-    private static readonly string[] Flags =
-    [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-    ];
-
     private readonly List<WebApplication> _pages = [];
     private StreamHubServer _server = null!;
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
     private Uri _allowed = null!;
     private Uri _refused = null!;
 
@@ -72,28 +61,10 @@ public sealed class BrowserFetchTests : IAsyncLifetime
         _allowed = await StartPageServerAsync();
         _refused = await StartPageServerAsync();
         _server = await StreamHubServer.StartAsync(Settings(("Cors:AllowedOrigins:0", _allowed.GetLeftPart(UriPartial.Authority))));
-
-        const string chromium = "/usr/bin/chromium";
-        Assert.True(File.Exists(chromium), $"Chromium is missing at {chromium}: the browser tests need it (Debian: apt-get install chromium).");
-        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-        _playwright = await Playwright.CreateAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = chromium,
-            Headless = true,
-            Args = Flags,
-            Timeout = 60_000,
-        }).WaitAsync(TimeSpan.FromSeconds(70));
     }
 
     public async Task DisposeAsync()
     {
-        if (_browser is not null)
-        {
-            await _browser.CloseAsync().WaitAsync(StreamHubServer.Timeout);
-        }
-
-        _playwright?.Dispose();
         await _server.DisposeAsync();
         foreach (var page in _pages)
         {
@@ -128,7 +99,7 @@ public sealed class BrowserFetchTests : IAsyncLifetime
 
     private async Task<System.Text.Json.JsonElement> FetchFromAsync(Uri pageOrigin, string prompt)
     {
-        var context = await _browser!.NewContextAsync().WaitAsync(StreamHubServer.Timeout);
+        var context = await chromium.Browser.NewContextAsync().WaitAsync(StreamHubServer.Timeout);
         try
         {
             var page = await context.NewPageAsync().WaitAsync(StreamHubServer.Timeout);
