@@ -11,14 +11,14 @@ internal sealed class FanoutOptions
     public TimeSpan ResumeGrace { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>The most tokens a request's watch buffer keeps (the oldest go first).</summary>
-    [Range(1, 10_000_000)]
+    [Range(1, 10_000_000, ErrorMessage = "Fanout:WatchMaxLength must be between {1} and {2}.")]
     public int WatchMaxLength { get; set; } = 10_000;
 
     /// <summary>How long a watch buffer is kept after its request ends.</summary>
     public TimeSpan WatchExpiry { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Group messages a request may have in flight before its stream waits for the fan-out.</summary>
-    [Range(16, 1_000_000)]
+    [Range(16, 1_000_000, ErrorMessage = "Fanout:GroupBuffer must be between {1} and {2}.")]
     public int GroupBuffer { get; set; } = 4096;
 }
 
@@ -29,6 +29,6 @@ internal sealed class RedisSettings
 
     public string? ConnectionString { get; set; }
 
-    [RegularExpression("^[A-Za-z0-9_.:-]{1,64}$")]
+    [RegularExpression("^[A-Za-z0-9_.:-]{1,64}$", ErrorMessage = "Redis:ChannelPrefix must match {1}.")]
     public string ChannelPrefix { get; set; } = "streamhub";
 }

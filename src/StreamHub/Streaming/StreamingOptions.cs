@@ -8,26 +8,26 @@ internal sealed class StreamingOptions
     public const string Section = "Streaming";
 
     /// <summary>Concurrent streams one connection may hold (SignalR itself does not cap streaming calls).</summary>
-    [Range(1, 1000)]
+    [Range(1, 1000, ErrorMessage = "Streaming:MaxStreamsPerConnection must be between {1} and {2}.")]
     public int MaxStreamsPerConnection { get; set; } = 8;
 
     /// <summary>The largest SignalR message accepted; above it SignalR closes the connection.</summary>
-    [Range(32 * 1024, 64 * 1024 * 1024)]
+    [Range(32 * 1024, 64 * 1024 * 1024, ErrorMessage = "Streaming:MaxReceiveMessageSize must be between {1} and {2}.")]
     public long MaxReceiveMessageSize { get; set; } = 1024 * 1024;
 
     /// <summary>The total characters of all messages (or the prompt) one request may carry.</summary>
-    [Range(1, 16 * 1024 * 1024)]
+    [Range(1, 16 * 1024 * 1024, ErrorMessage = "Streaming:MaxInputChars must be between {1} and {2}.")]
     public int MaxInputChars { get; set; } = 400_000;
 
     /// <summary>The most messages one request may carry.</summary>
-    [Range(1, 100_000)]
+    [Range(1, 100_000, ErrorMessage = "Streaming:MaxMessages must be between {1} and {2}.")]
     public int MaxMessages { get; set; } = 1000;
 
     /// <summary>The highest <c>maxTokens</c> a request may ask for.</summary>
-    [Range(1, 10_000_000)]
+    [Range(1, 10_000_000, ErrorMessage = "Streaming:MaxTokensLimit must be between {1} and {2}.")]
     public int MaxTokensLimit { get; set; } = 32_768;
 
     /// <summary>Tokens buffered between the upstream read and the caller's connection (backpressure).</summary>
-    [Range(1, 4096)]
+    [Range(1, 4096, ErrorMessage = "Streaming:StreamBufferTokens must be between {1} and {2}.")]
     public int StreamBufferTokens { get; set; } = 32;
 }
