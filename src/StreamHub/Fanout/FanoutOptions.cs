@@ -15,7 +15,7 @@ internal sealed class FanoutOptions
     public int WatchMaxLength { get; set; } = 10_000;
 
     /// <summary>How long a watch buffer is kept after its request ends.</summary>
-    public TimeSpan WatchExpiry { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan WatchExpiry { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Group messages a request may have in flight before its stream waits for the fan-out.</summary>
     [Range(16, 1_000_000, ErrorMessage = "Fanout:GroupBuffer must be between {1} and {2}.")]
