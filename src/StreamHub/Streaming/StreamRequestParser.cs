@@ -15,6 +15,31 @@ internal static partial class StreamRequestParser
     public static CompletionRequest Parse(JsonElement json, StreamingOptions limits) => Parse(json, limits, RequestShape.Hub);
 
     /// <summary>
+    /// The hub's argument as a hub protocol bound it to <see cref="object"/>: JSON gives a
+    /// <see cref="JsonElement"/>; MessagePack gives a dictionary, an array or a primitive, which is turned into
+    /// JSON first so that both protocols follow the same rules and sentences.
+    /// </summary>
+    public static CompletionRequest ParseArgument(object? argument, StreamingOptions limits)
+    {
+        if (argument is JsonElement json)
+        {
+            return Parse(json, limits);
+        }
+
+        try
+        {
+            json = JsonSerializer.SerializeToElement(argument);
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException or InvalidOperationException)
+        {
+            // A map keyed by something other than strings or numbers, a NaN, nesting beyond 64 levels.
+            throw Invalid("the request must be an object of strings, numbers, booleans and arrays such as { \"prompt\": \"Hello\" }");
+        }
+
+        return Parse(json, limits);
+    }
+
+    /// <summary>
     /// The same rules for either front door's body. <see cref="RequestShape.OpenAi"/> also reads OpenAI's
     /// snake_case names (<c>max_tokens</c>, <c>max_completion_tokens</c>, <c>request_id</c>) and names the
     /// field as the caller spelled it in its sentence.

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using StreamHub.Identity;
 
 namespace StreamHub.Streaming;
@@ -26,32 +25,54 @@ internal static class StreamingExtensions
             // connection, below it the parser answers oversize input with invalid_request.
             o.MaximumReceiveMessageSize = limits.MaxReceiveMessageSize;
             o.EnableDetailedErrors = false;
-        });
+        })
+        .AddMessagePackProtocol(); // optional for clients: JSON stays the default, .NET clients may choose MessagePack
 
         builder.Services.UseCodedErrors();
         return builder;
     }
 
     /// <summary>
-    /// Every error a client receives starts with its contract code (see <see cref="CodedErrorProtocol"/>).
-    /// Idempotent, and safe to call again after anything else calls <c>AddSignalR()</c>, which re-adds the
-    /// plain JSON protocol.
+    /// Every error a client receives starts with its contract code (see <see cref="CodedErrorProtocol"/>),
+    /// whichever protocol it speaks: each hub protocol registered by type or instance is replaced by the same
+    /// protocol wrapped in <see cref="CodedErrorProtocol"/>. Idempotent, and safe to call again after anything
+    /// else calls <c>AddSignalR()</c>, which re-adds the plain JSON protocol.
     /// </summary>
     public static IServiceCollection UseCodedErrors(this IServiceCollection services)
     {
         for (var i = services.Count - 1; i >= 0; i--)
         {
-            if (services[i].ServiceType == typeof(IHubProtocol) && services[i].ImplementationType == typeof(JsonHubProtocol))
+            var descriptor = services[i];
+            if (descriptor.ServiceType != typeof(IHubProtocol) || descriptor.IsKeyedService)
             {
-                services.RemoveAt(i);
+                continue;
             }
-        }
 
-        if (!services.Any(d => d.ServiceType == typeof(CodedErrorMarker)))
-        {
-            services.AddSingleton<CodedErrorMarker>();
-            services.AddSingleton<IHubProtocol>(sp => new CodedErrorProtocol(
-                new JsonHubProtocol(sp.GetRequiredService<IOptions<JsonHubProtocolOptions>>())));
+            // Wrappers are registered by factory, so neither branch sees them again.
+            Func<IServiceProvider, IHubProtocol> inner;
+            Type innerType;
+            if (descriptor.ImplementationType is { } type)
+            {
+                services.TryAddSingleton(type);
+                inner = sp => (IHubProtocol)sp.GetRequiredService(type);
+                innerType = type;
+            }
+            else if (descriptor.ImplementationInstance is IHubProtocol instance)
+            {
+                inner = _ => instance;
+                innerType = instance.GetType();
+            }
+            else
+            {
+                continue;
+            }
+
+            services.RemoveAt(i);
+            if (!services.Any(d => d.ServiceType == typeof(CodedErrorMarker) && d.ImplementationInstance is CodedErrorMarker m && m.Inner == innerType))
+            {
+                services.AddSingleton(new CodedErrorMarker(innerType));
+                services.AddSingleton<IHubProtocol>(sp => new CodedErrorProtocol(inner(sp)));
+            }
         }
 
         return services;
@@ -66,6 +87,6 @@ internal static class StreamingExtensions
         return app;
     }
 
-    /// <summary>Marks that the coded-error protocol is registered.</summary>
-    private sealed class CodedErrorMarker;
+    /// <summary>Marks that the protocol <see cref="Inner"/> is registered wrapped in the coded-error protocol.</summary>
+    private sealed record CodedErrorMarker(Type Inner);
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -21,8 +20,12 @@ internal sealed partial class StreamingHub(
 {
     private static readonly object StreamCountKey = new();
 
-    /// <summary>Streams the completion's tokens. The argument is bound as raw JSON and validated here.</summary>
-    public ChannelReader<string> Stream(JsonElement request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Streams the completion's tokens. The argument is bound as loosely as each protocol allows (JSON gives a
+    /// <see cref="System.Text.Json.JsonElement"/>, MessagePack a map, array or primitive) and validated here,
+    /// so every malformed call gets <c>invalid_request:</c>.
+    /// </summary>
+    public ChannelReader<string> Stream(object? request, CancellationToken cancellationToken)
     {
         var limits = options.Value;
         var channel = Channel.CreateBounded<string>(new BoundedChannelOptions(limits.StreamBufferTokens)
@@ -36,7 +39,7 @@ internal sealed partial class StreamingHub(
         Caller caller;
         try
         {
-            parsed = StreamRequestParser.Parse(request, limits);
+            parsed = StreamRequestParser.ParseArgument(request, limits);
             caller = callers.Resolve(Context.User);
         }
         catch (StreamHubException ex)

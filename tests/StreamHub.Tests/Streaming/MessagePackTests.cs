@@ -1,0 +1,239 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using StreamHub.Emulator;
+using StreamHub.Fanout;
+using StreamHub.Streaming;
+using StreamHub.Tests.Infrastructure;
+
+namespace StreamHub.Tests.Streaming;
+
+/// <summary>
+/// The hub contract over the MessagePack protocol: the official .NET client with
+/// <c>AddMessagePackProtocol()</c>, real Kestrel, real emulator. A pool of one with a queue of one, so a
+/// third request meets <c>queue_full</c>.
+/// </summary>
+public sealed class MessagePackTests : IAsyncLifetime
+{
+    private const string Slow = "[emulator: tps=5 tokens=1000] hold a slot";
+    private static readonly int[] NotARequest = [1, 2, 3];
+
+    private StreamHubServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await StreamHubServer.StartAsync(new Dictionary<string, string?>
+    {
+        ["Admission:MaxConcurrentStreams"] = "1",
+        ["Admission:BackpressureThreshold"] = "1",
+        ["Admission:QueueLimits:Normal"] = "1",
+        ["Admission:MaxQueueWait"] = "00:01:00",
+    });
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task Stream_Prompt_TokensEqualTheEmulatorTextWithStartedAndUsage()
+    {
+        await using var caller = await MessagePackCaller.ConnectAsync(_server);
+
+        var tokens = await ReadAllAsync(await caller.StreamAsync(new StreamRequest { RequestId = "mp-1", Prompt = "Tell me about rivers", MaxTokens = 20 }));
+
+        Assert.Equal(EmulatorText.Text("Tell me about rivers", 20), string.Concat(tokens));
+        Assert.Equal("primary", await caller.StartedAsync("mp-1"));
+        var usage = await caller.UsageAsync("mp-1");
+        Assert.Equal(20, usage.CompletionTokens);
+        Assert.Equal(usage.PromptTokens + usage.CompletionTokens, usage.TotalTokens);
+        Assert.Equal("emulator-1", usage.Model);
+        Assert.Equal("primary", usage.Region);
+        await _server.AssertUpstreamIdleAsync();
+    }
+
+    [Fact]
+    public async Task Stream_Messages_SendsTheHistoryUpstream()
+    {
+        await using var caller = await MessagePackCaller.ConnectAsync(_server);
+        var request = new StreamRequest
+        {
+            Messages = [new("system", "Be brief"), new("user", "first"), new("assistant", "ok"), new("user", "second")],
+            MaxTokens = 5,
+        };
+
+        var tokens = await ReadAllAsync(await caller.StreamAsync(request));
+
+        Assert.Equal(EmulatorText.Text("second", 5), string.Concat(tokens));
+        Assert.Equal(["system", "user", "assistant", "user"], _server.Emulator.State.GetRequests()[^1].Messages.Select(m => m.Role));
+    }
+
+    public static TheoryData<string, object?> BadRequests => new()
+    {
+        { "maxTokens as a string", new Dictionary<string, object?> { ["prompt"] = "a", ["maxTokens"] = "many" } },
+        { "empty prompt", new Dictionary<string, object?> { ["prompt"] = "" } },
+        { "unknown priority", new Dictionary<string, object?> { ["prompt"] = "a", ["priority"] = "urgent" } },
+        { "temperature NaN", new Dictionary<string, object?> { ["prompt"] = "a", ["temperature"] = double.NaN } },
+        { "numeric keys", new Dictionary<int, string> { [1] = "a" } },
+        { "binary keys", new Dictionary<byte[], string> { [[1, 2]] = "a" } },
+        { "a number", 42 },
+        { "a string", "just a string" },
+        { "an array", NotARequest },
+        { "nil", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadRequests))]
+    public async Task Stream_InvalidRequest_AnswersInvalidRequestAndTheConnectionGoesOn(string why, object? argument)
+    {
+        await using var caller = await MessagePackCaller.ConnectAsync(_server);
+
+        var error = await Assert.ThrowsAsync<HubException>(async () => await ReadAllAsync(await caller.StreamAsync(argument)));
+
+        Assert.True(error.Message.StartsWith("invalid_request: ", StringComparison.Ordinal), $"{why}: {error.Message}");
+        Assert.Equal(HubConnectionState.Connected, caller.Connection.State);
+        var tokens = await ReadAllAsync(await caller.StreamAsync(new StreamRequest { Prompt = "still here", MaxTokens = 3 }));
+        Assert.Equal(EmulatorText.Text("still here", 3), string.Concat(tokens));
+    }
+
+    [Fact]
+    public async Task Stream_WrongArgumentCount_AnswersInvalidRequest()
+    {
+        await using var caller = await MessagePackCaller.ConnectAsync(_server);
+
+        var reader = await caller.Connection.StreamAsChannelCoreAsync<string>("Stream", ["one", "two"]).WaitAsync(StreamHubServer.Timeout);
+        var error = await Assert.ThrowsAsync<HubException>(() => ReadAllAsync(reader));
+
+        Assert.StartsWith("invalid_request: ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stream_QueueOfTheTierIsFull_AnswersQueueFullUnprefixedAfterQueued()
+    {
+        await using var caller = await MessagePackCaller.ConnectAsync(_server);
+        using var hold = new CancellationTokenSource();
+        _ = await caller.StreamAsync(new StreamRequest { RequestId = "mp-hold", Prompt = Slow }, hold.Token);
+        await caller.StartedAsync("mp-hold");
+        _ = await caller.StreamAsync(new StreamRequest { RequestId = "mp-wait", Prompt = "wait" }, hold.Token);
+        Assert.Equal(1, await caller.QueuedAsync("mp-wait"));
+
+        var error = await Assert.ThrowsAsync<HubException>(async () => await ReadAllAsync(await caller.StreamAsync(new StreamRequest { Prompt = "one too many" })));
+
+        Assert.StartsWith("queue_full: ", error.Message, StringComparison.Ordinal);
+        await hold.CancelAsync();
+        await _server.AssertUpstreamIdleAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Watch_FinishedRequest_ReplaysItsItemsInOrder()
+    {
+        await using var caller = await MessagePackCaller.ConnectAsync(_server);
+        await ReadAllAsync(await caller.StreamAsync(new StreamRequest { RequestId = "mp-w1", Prompt = "watched", MaxTokens = 12 }));
+
+        var reader = await caller.Connection.StreamAsChannelAsync<WatchItem>("Watch", "mp-w1", 0L).WaitAsync(StreamHubServer.Timeout);
+        var items = await ReadAllAsync(reader);
+
+        Assert.Equal(Enumerable.Range(1, 12).Select(i => (long)i), items.Select(i => i.Seq));
+        Assert.Equal(EmulatorText.Text("watched", 12), string.Concat(items.Select(i => i.Text)));
+    }
+
+    [Fact]
+    public async Task Watch_BadRequestId_AnswersInvalidRequest()
+    {
+        await using var caller = await MessagePackCaller.ConnectAsync(_server);
+
+        var reader = await caller.Connection.StreamAsChannelAsync<WatchItem>("Watch", "has space", 0L).WaitAsync(StreamHubServer.Timeout);
+        var error = await Assert.ThrowsAsync<HubException>(() => ReadAllAsync(reader));
+
+        Assert.StartsWith("invalid_request: ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stream_JsonAndMessagePackClientsSideBySide_BothStream()
+    {
+        await using var json = await _server.ConnectAsync();
+        await using var messagePack = await MessagePackCaller.ConnectAsync(_server);
+
+        var viaJson = await HubStreamingTests.ReadAllAsync(json, new StreamRequest { Prompt = "same answer", MaxTokens = 6 });
+        var viaMessagePack = await ReadAllAsync(await messagePack.StreamAsync(new StreamRequest { Prompt = "same answer", MaxTokens = 6 }));
+
+        Assert.Equal(EmulatorText.Text("same answer", 6), string.Concat(viaJson));
+        Assert.Equal(viaJson, viaMessagePack);
+    }
+
+    [Fact]
+    public void UseCodedErrors_CalledAgainAfterAddSignalR_WrapsEachProtocolOnce()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSignalR().AddMessagePackProtocol();
+        services.UseCodedErrors();
+        services.AddSignalR();
+        services.UseCodedErrors();
+        services.UseCodedErrors();
+        using var provider = services.BuildServiceProvider();
+
+        var protocols = provider.GetServices<IHubProtocol>().ToList();
+
+        Assert.All(protocols, p => Assert.IsType<CodedErrorProtocol>(p));
+        Assert.Equal(["json", "messagepack"], protocols.Select(p => p.Name).Order());
+    }
+
+    private static async Task<List<T>> ReadAllAsync<T>(ChannelReader<T> reader)
+    {
+        var items = new List<T>();
+        while (await reader.WaitToReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout))
+        {
+            while (reader.TryRead(out var item))
+            {
+                items.Add(item);
+            }
+        }
+
+        return items;
+    }
+
+    /// <summary>A MessagePack-only .NET client that records its Queued, Started and Usage callbacks.</summary>
+    private sealed class MessagePackCaller : IAsyncDisposable
+    {
+        private readonly ConcurrentDictionary<string, TaskCompletionSource<int>> _queued = new();
+        private readonly ConcurrentDictionary<string, TaskCompletionSource<string>> _started = new();
+        private readonly ConcurrentDictionary<string, TaskCompletionSource<UsageReport>> _usage = new();
+
+        private MessagePackCaller(HubConnection connection)
+        {
+            Connection = connection;
+            connection.On<string, int>(nameof(IStreamClient.Queued), (id, position) => Tcs(_queued, id).TrySetResult(position));
+            connection.On<string, string>(nameof(IStreamClient.Started), (id, region) => Tcs(_started, id).TrySetResult(region));
+            connection.On<string, UsageReport>(nameof(IStreamClient.Usage), (id, usage) => Tcs(_usage, id).TrySetResult(usage));
+        }
+
+        public HubConnection Connection { get; }
+
+        public static async Task<MessagePackCaller> ConnectAsync(StreamHubServer server)
+        {
+            var builder = new HubConnectionBuilder()
+                .WithUrl(server.HubUrl, o => o.Transports = HttpTransportType.WebSockets);
+
+            // Only MessagePack: the handshake fails unless the server speaks it, so a pass cannot be JSON's.
+            builder.Services.RemoveAll<IHubProtocol>();
+            var connection = builder.AddMessagePackProtocol().Build();
+            await connection.StartAsync().WaitAsync(StreamHubServer.Timeout);
+            return new MessagePackCaller(connection);
+        }
+
+        public Task<ChannelReader<string>> StreamAsync(object? request, CancellationToken cancellationToken = default)
+            => Connection.StreamAsChannelAsync<string>("Stream", request, cancellationToken).WaitAsync(StreamHubServer.Timeout, CancellationToken.None);
+
+        public Task<int> QueuedAsync(string id) => Tcs(_queued, id).Task.WaitAsync(StreamHubServer.Timeout);
+
+        public Task<string> StartedAsync(string id) => Tcs(_started, id).Task.WaitAsync(StreamHubServer.Timeout);
+
+        public Task<UsageReport> UsageAsync(string id) => Tcs(_usage, id).Task.WaitAsync(StreamHubServer.Timeout);
+
+        public ValueTask DisposeAsync() => Connection.DisposeAsync();
+
+        private static TaskCompletionSource<T> Tcs<T>(ConcurrentDictionary<string, TaskCompletionSource<T>> map, string id)
+            => map.GetOrAdd(id, _ => new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously));
+    }
+}
