@@ -622,7 +622,7 @@ internal sealed partial class UpstreamClient
         [LoggerMessage(Level = LogLevel.Information, Message = "Upstream request also started on {Region} (hedge {Hedge} of {MaxHedges})")]
         public static partial void Hedging(ILogger logger, string region, int hedge, int maxHedges);
 
-        [LoggerMessage(Level = LogLevel.Information, Message = "Upstream hedge on {Region} produced the first token before {Leader}")]
+        [LoggerMessage(Level = LogLevel.Information, Message = "Upstream hedge on {Region} won the race started on {Leader}")]
         public static partial void HedgeWon(ILogger logger, string region, string leader);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Upstream stream broken on {Failed} continues on {Region} after {Chars} characters")]
