@@ -2,19 +2,21 @@ namespace StreamHub.Upstream;
 
 /// <summary>
 /// Picks the region for the next attempt: available regions only, ones this request has not tried yet
-/// first, then by configured priority, then by the EWMA of time to first token.
+/// first, then by configured priority, then by the EWMA of time to first token. Holds no per-request state,
+/// so concurrent attempts (hedges) may pick at once; the caller guards its own collections.
 /// </summary>
 internal sealed class RegionSelector(IReadOnlyList<UpstreamRegion> regions)
 {
     public IReadOnlyList<UpstreamRegion> Regions => regions;
 
-    public UpstreamRegion? Pick(IReadOnlyCollection<UpstreamRegion> tried)
+    /// <summary>The best available region, never one of <paramref name="exclude"/> (a hedge skips the regions already racing).</summary>
+    public UpstreamRegion? Pick(IReadOnlyCollection<UpstreamRegion> tried, IReadOnlyCollection<UpstreamRegion>? exclude = null)
     {
         UpstreamRegion? best = null;
         var bestTried = true;
         foreach (var region in regions)
         {
-            if (!region.IsAvailable)
+            if (!region.IsAvailable || (exclude is not null && Contains(exclude, region)))
             {
                 continue;
             }

@@ -13,7 +13,8 @@ namespace StreamHub.Upstream;
 /// <summary>
 /// Streams one chat completion from the best healthy region. Everything up to the first token runs inside
 /// a Polly retry (backoff with jitter, <c>Retry-After</c>, failover to the next region, each region behind
-/// its own breaker); after the first token there is no silent retry, so the caller never sees duplicated
+/// its own breaker) and, when enabled, a Polly hedge inside each retry attempt (a slow region races the
+/// next one); after the first token there is no silent retry, so the caller never sees duplicated
 /// or spliced text. Enforces the first-token, idle and total timeouts that <c>HttpClient</c> cannot see
 /// once the headers are read.
 /// </summary>
@@ -29,7 +30,7 @@ internal sealed partial class UpstreamClient
     private readonly SecretScrubber _scrubber;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<UpstreamClient> _logger;
-    private readonly ResiliencePipeline<UpstreamStream> _retry;
+    private readonly ResiliencePipeline<UpstreamStream> _pipeline;
 
     /// <summary>How many times one request may be continued on another region after a mid-stream break.</summary>
     internal const int MaxContinuations = 2;
@@ -52,7 +53,7 @@ internal sealed partial class UpstreamClient
         _scrubber = scrubber;
         _timeProvider = timeProvider;
         _logger = logger;
-        _retry = BuildRetryPipeline();
+        _pipeline = BuildPipeline();
     }
 
     public RegionSelector Regions => _selector;
@@ -214,13 +215,20 @@ internal sealed partial class UpstreamClient
         if (avoid is not null)
         {
             // Counted as tried: the pick prefers any other available region, and falls back to it.
-            state.Tried.Add(avoid);
+            state.Avoid(avoid);
         }
 
         context.Properties.Set(StateKey, state);
+        UpstreamStream? winner = null;
         try
         {
-            return await _retry.ExecuteAsync(static (ctx, self) => self.AttemptAsync(ctx), context, this);
+            winner = await _pipeline.ExecuteAsync(static (ctx, self) => self.AttemptAsync(ctx), context, this);
+            if (state.RaceLeader is { } leader && !ReferenceEquals(leader, winner.Region))
+            {
+                Log.HedgeWon(_logger, winner.Region.Name, leader.Name);
+            }
+
+            return winner;
         }
         catch (OperationCanceledException) when (total.IsCancellationRequested && !callerToken.IsCancellationRequested)
         {
@@ -230,35 +238,49 @@ internal sealed partial class UpstreamClient
         }
         catch (UpstreamAttemptException ex)
         {
-            throw ex.ToStreamHubException();
+            // With hedges Polly reports the attempt that ended first; a failure no region can help with
+            // (a rejected request, refused credentials) speaks for the whole request.
+            throw (state.Decisive ?? ex).ToStreamHubException();
         }
         finally
         {
+            // Polly disposes a hedge whose first token came just after the winner's; this is the backstop, so
+            // no losing stream (and its upstream connection) outlives the race whatever Polly does.
+            await state.DisposeLosersAsync(winner);
             ResilienceContextPool.Shared.Return(context);
         }
     }
 
-    /// <summary>One attempt: the best region now, through its breaker, up to its first content event.</summary>
+    /// <summary>
+    /// One retry attempt (with hedging, the first runner of its race): the best region now, through its
+    /// breaker, up to its first content event.
+    /// </summary>
     private async ValueTask<UpstreamStream> AttemptAsync(ResilienceContext context)
     {
         var state = context.Properties.GetValue(StateKey, null!);
-        while (true)
+        var region = state.Claim(_selector, hedge: false) ?? throw NoRegion();
+        return await RunAttemptAsync(region, state, context.CancellationToken);
+    }
+
+    /// <summary>Opens the stream on a claimed region, recording what the race needs to know about the outcome.</summary>
+    private async ValueTask<UpstreamStream> RunAttemptAsync(UpstreamRegion region, AttemptState state, CancellationToken token)
+    {
+        try
         {
-            var region = _selector.Pick(state.Tried) ?? throw NoRegion();
-            if (!state.Tried.Contains(region))
-            {
-                state.Tried.Add(region);
-            }
-
-            if (!region.TryBeginAttempt())
-            {
-                // Another request took the half-open trial between the pick and now: the next pick skips it.
-                continue;
-            }
-
-            return await OpenOnRegionAsync(region, state.Body, context.CancellationToken);
+            var stream = await OpenOnRegionAsync(region, state.Body, token);
+            state.Opened(stream);
+            return stream;
+        }
+        catch (UpstreamAttemptException ex) when (!MayTryElsewhere(ex))
+        {
+            state.Decide(ex);
+            throw;
         }
     }
+
+    /// <summary>Whether another attempt (a retry, a hedge, another region) may still help after this failure.</summary>
+    private bool MayTryElsewhere(UpstreamAttemptException failure)
+        => failure.Retryable || failure.RetryAfter > _options.Retry.MaxRetryAfter;
 
     private async ValueTask<UpstreamStream> OpenOnRegionAsync(UpstreamRegion region, byte[] body, CancellationToken token)
     {
@@ -516,7 +538,13 @@ internal sealed partial class UpstreamClient
             $"{what} after {delivered} tokens; the text so far is incomplete, ask again");
     }
 
-    private ResiliencePipeline<UpstreamStream> BuildRetryPipeline()
+    /// <summary>
+    /// Retry outside, hedging inside: each retry attempt is one race (the first region plus its hedges), so
+    /// backoff and <c>Retry-After</c> waits only happen once every racer has failed, never while one may still
+    /// answer, and a hedge never carries its own retry loop (which would multiply upstream requests and
+    /// outlive the race). With hedging off, each retry attempt is a single region attempt, as before.
+    /// </summary>
+    private ResiliencePipeline<UpstreamStream> BuildPipeline()
     {
         var builder = new ResiliencePipelineBuilder<UpstreamStream> { TimeProvider = _timeProvider };
         if (_options.Retry.MaxAttempts > 1)
@@ -529,6 +557,7 @@ internal sealed partial class UpstreamClient
                 Delay = _options.Retry.BaseDelay,
                 MaxDelay = _options.Retry.MaxDelay,
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is UpstreamAttemptException attempt
+                    && StateOf(args.Context).Decisive is null
                     && (attempt.Retryable || (attempt.RetryAfter > _options.Retry.MaxRetryAfter && HasUntried(args.Context)))),
                 DelayGenerator = args =>
                 {
@@ -555,11 +584,18 @@ internal sealed partial class UpstreamClient
             });
         }
 
+        if (_options.Hedging.Enabled)
+        {
+            AddHedging(builder);
+        }
+
         return builder.Build();
     }
 
     /// <summary>Whether a region this request has not tried yet can take an attempt now.</summary>
-    private bool HasUntried(ResilienceContext context) => _selector.HasUntried(context.Properties.GetValue(StateKey, null!).Tried);
+    private bool HasUntried(ResilienceContext context) => StateOf(context).HasUntried(_selector);
+
+    private static AttemptState StateOf(ResilienceContext context) => context.Properties.GetValue(StateKey, null!);
 
     private static async ValueTask DisposeQuietlyAsync(IAsyncEnumerator<SseItem<UpstreamChunk>> events)
     {
@@ -575,13 +611,6 @@ internal sealed partial class UpstreamClient
 
     private static string Seconds(TimeSpan value) => Math.Ceiling(value.TotalSeconds).ToString("0", System.Globalization.CultureInfo.InvariantCulture);
 
-    private sealed class AttemptState(byte[] body)
-    {
-        public byte[] Body { get; } = body;
-
-        public List<UpstreamRegion> Tried { get; } = new(2);
-    }
-
     private static partial class Log
     {
         [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream attempt on {Region} failed with {Code}: {Reason}")]
@@ -589,6 +618,12 @@ internal sealed partial class UpstreamClient
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Retrying upstream (attempt {Attempt}) in {DelayMs} ms after: {Reason}")]
         public static partial void Retrying(ILogger logger, int attempt, double delayMs, string? reason);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Upstream request also started on {Region} (hedge {Hedge} of {MaxHedges})")]
+        public static partial void Hedging(ILogger logger, string region, int hedge, int maxHedges);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Upstream hedge on {Region} won the race started on {Leader}")]
+        public static partial void HedgeWon(ILogger logger, string region, string leader);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Upstream stream broken on {Failed} continues on {Region} after {Chars} characters")]
         public static partial void Continued(ILogger logger, string failed, string region, int chars);

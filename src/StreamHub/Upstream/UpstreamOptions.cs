@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace StreamHub.Upstream;
 
-/// <summary>Settings under <c>Upstream</c>: regions, model, timeouts, retry, breaker, mid-stream policy.</summary>
+/// <summary>Settings under <c>Upstream</c>: regions, model, timeouts, retry, breaker, hedging, mid-stream policy.</summary>
 internal sealed class UpstreamOptions
 {
     public const string Section = "Upstream";
@@ -19,6 +19,8 @@ internal sealed class UpstreamOptions
     public UpstreamRetryOptions Retry { get; set; } = new();
 
     public UpstreamBreakerOptions CircuitBreaker { get; set; } = new();
+
+    public UpstreamHedgingOptions Hedging { get; set; } = new();
 
     /// <summary>What happens when a stream breaks after tokens reached the caller.</summary>
     public MidStreamMode MidStream { get; set; } = MidStreamMode.Fail;
@@ -89,6 +91,23 @@ internal sealed class UpstreamBreakerOptions
 
     /// <summary>How long an open region takes no request; then one trial request decides.</summary>
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>
+/// <c>Upstream:Hedging</c>: when the chosen region has sent no first token within <see cref="Delay"/>, the
+/// same request also starts on the next available region; the first to produce a token wins, the others
+/// are cancelled. Trades extra upstream load (at most <see cref="MaxHedges"/> extra requests) for latency.
+/// </summary>
+internal sealed class UpstreamHedgingOptions
+{
+    public bool Enabled { get; set; }
+
+    /// <summary>How long an attempt may go without a first token before the next region is started too.</summary>
+    public TimeSpan Delay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Extra attempts one request may run at once, beside the first (Polly allows 1 to 10).</summary>
+    [Range(1, 10)]
+    public int MaxHedges { get; set; } = 1;
 }
 
 internal enum MidStreamMode

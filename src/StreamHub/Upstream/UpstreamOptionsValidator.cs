@@ -37,6 +37,23 @@ internal sealed class UpstreamOptionsValidator : IValidateOptions<UpstreamOption
         Positive(options.Retry.BaseDelay, "Upstream:Retry:BaseDelay", errors);
         Positive(options.Retry.MaxDelay, "Upstream:Retry:MaxDelay", errors);
         Positive(options.CircuitBreaker.BreakDuration, "Upstream:CircuitBreaker:BreakDuration", errors);
+        Positive(options.Hedging.Delay, "Upstream:Hedging:Delay", errors);
+        if (options.Hedging.Delay > TimeSpan.FromDays(1))
+        {
+            errors.Add("Upstream:Hedging:Delay must be at most 1.00:00:00.");
+        }
+
+        if (options.Hedging.MaxHedges is < 1 or > 10)
+        {
+            errors.Add("Upstream:Hedging:MaxHedges must be between 1 and 10.");
+        }
+
+        if (options.Hedging.Enabled && options.Hedging.Delay >= options.Timeouts.FirstToken)
+        {
+            // The first-token timeout would end the attempt before a hedge could ever start.
+            errors.Add("Upstream:Hedging:Delay must be shorter than Upstream:Timeouts:FirstToken.");
+        }
+
         if (options.Retry.MaxDelay < options.Retry.BaseDelay)
         {
             errors.Add("Upstream:Retry:MaxDelay must not be shorter than Upstream:Retry:BaseDelay.");
