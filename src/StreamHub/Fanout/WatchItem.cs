@@ -1,7 +1,11 @@
+using System.Runtime.Serialization;
+
 namespace StreamHub.Fanout;
 
 /// <summary>One token of a watched request; <see cref="Seq"/> counts a request's tokens from 1.</summary>
-public sealed record WatchItem(long Seq, string Text);
+/// <remarks>The data-contract names give MessagePack clients the same camelCase keys JSON clients see.</remarks>
+[DataContract]
+public sealed record WatchItem([property: DataMember(Name = "seq")] long Seq, [property: DataMember(Name = "text")] string Text);
 
 /// <summary>
 /// Where a request's tokens are kept so that watchers on any instance can replay and tail them: in

@@ -15,8 +15,8 @@ internal static class IdentityExtensions
         builder.Services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.Section).ValidateOnStart();
         builder.Services.AddOptions<TenantsOptions>()
             .Configure(o => builder.Configuration.Bind(o))
-            .Validate(TenantsAreValid, "Tenants:N: each tenant needs a unique Name (A-Z, a-z, 0-9, _ . -), an ApiKey of at least 16 characters, and limits of at least 1")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<TenantsOptions>, TenantsOptionsValidator>();
         builder.Services.AddSingleton<ApiKeyDirectory>();
         builder.Services.AddSingleton<CallerResolver>();
         builder.Services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section).ValidateOnStart();
@@ -35,27 +35,6 @@ internal static class IdentityExtensions
             .AddPolicy(IdentityClaims.HubCallerPolicy, p => p.AddRequirements(new HubCallerRequirement()));
         builder.Services.AddSingleton<IAuthorizationHandler, HubCallerHandler>();
         return builder;
-    }
-
-    private static bool TenantsAreValid(TenantsOptions options)
-    {
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var tenant in options.Tenants)
-        {
-            if (!System.Text.RegularExpressions.Regex.IsMatch(tenant.Name, "^[A-Za-z0-9_.-]{1,64}$")
-                || tenant.ApiKey.Length < 16
-                || !names.Add(tenant.Name)
-                || !keys.Add(tenant.ApiKey)
-                || tenant.RequestsPerMinute < 1
-                || tenant.TokensPerMinute < 1
-                || tenant.MaxConcurrentStreams < 1)
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Runtime.Serialization;
 using StreamHub.Upstream;
 
 namespace StreamHub.Streaming;
@@ -13,7 +14,15 @@ internal interface IStreamProgress
 }
 
 /// <summary>A request's usage at its end, as the caller's <c>Usage</c> callback receives it.</summary>
-public sealed record UsageReport(int PromptTokens, int CompletionTokens, int TotalTokens, string Model, string Region, decimal? Cost)
+/// <remarks>The data-contract names give MessagePack clients the same camelCase keys JSON clients see.</remarks>
+[DataContract]
+public sealed record UsageReport(
+    [property: DataMember(Name = "promptTokens")] int PromptTokens,
+    [property: DataMember(Name = "completionTokens")] int CompletionTokens,
+    [property: DataMember(Name = "totalTokens")] int TotalTokens,
+    [property: DataMember(Name = "model")] string Model,
+    [property: DataMember(Name = "region")] string Region,
+    [property: DataMember(Name = "cost")] decimal? Cost)
 {
     public static UsageReport From(UsageInfo usage, string model, string region, decimal? cost)
         => new(usage.PromptTokens, usage.CompletionTokens, usage.TotalTokens, model, region, cost);

@@ -36,6 +36,19 @@ public sealed class MessagePackTests : IAsyncLifetime
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
+    public void MessagePackWire_WatchItemAndUsage_UseTheSameCamelCaseKeysAsJson()
+    {
+        var options = MessagePack.Resolvers.ContractlessStandardResolver.Options;
+
+        var item = MessagePack.MessagePackSerializer.ConvertToJson(MessagePack.MessagePackSerializer.Serialize(new WatchItem(3, "hi"), options));
+        var usage = MessagePack.MessagePackSerializer.ConvertToJson(MessagePack.MessagePackSerializer.Serialize(new UsageReport(1, 2, 3, "m", "r", null), options));
+
+        Assert.Equal("""{"seq":3,"text":"hi"}""", item);
+        Assert.Contains("\"promptTokens\":1", usage, StringComparison.Ordinal);
+        Assert.Contains("\"region\":\"r\"", usage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Stream_Prompt_TokensEqualTheEmulatorTextWithStartedAndUsage()
     {
         await using var caller = await MessagePackCaller.ConnectAsync(_server);
