@@ -47,6 +47,7 @@ internal sealed class ChatCompletionsEndpoint(
 
         var progress = new Progress();
         var model = request.Model ?? upstream.Value.Model;
+        using var scope = logger.BeginScope(new RequestLogScope(request.RequestId, caller.Tenant));
         var tokens = pipeline.RunAsync(request, caller, progress, cancellationToken).GetAsyncEnumerator(cancellationToken);
         await using var _ = tokens;
         bool any;

@@ -59,7 +59,7 @@ internal sealed partial class StreamingHub(
 
         var progress = new HubProgress(Clients.Caller, parsed.RequestId);
         var tokens = pipeline.RunAsync(parsed, caller, progress, cancellationToken);
-        _ = PumpAsync(tokens, channel.Writer, counter, parsed, cancellationToken);
+        _ = PumpAsync(tokens, channel.Writer, counter, parsed, caller, cancellationToken);
         return channel.Reader;
     }
 
@@ -68,9 +68,11 @@ internal sealed partial class StreamingHub(
         ChannelWriter<string> writer,
         Counter counter,
         CompletionRequest request,
+        Caller caller,
         CancellationToken cancellationToken)
     {
         var requestId = request.RequestId;
+        using var scope = logger.BeginScope(new RequestLogScope(requestId, caller.Tenant));
         try
         {
             var callerGone = false;
