@@ -127,6 +127,9 @@ internal sealed partial class UpstreamClient
                     continuations++;
                     await stream.DisposeAsync();
                     stream = resumed;
+
+                    // The caller (and the operator's request list) learn which region continues the answer.
+                    await progress.StartedAsync(stream.Region.Name);
                     continue;
                 }
 

@@ -267,6 +267,34 @@ public sealed class UpstreamClientStreamTests
     }
 
     [Fact]
+    public async Task StreamAsync_MidStreamContinue_ReportsTheContinuingRegionAsStarted()
+    {
+        await using var h = await UpstreamHarness.StartAsync(regions: 2, configure: o => o.MidStream = MidStreamMode.Continue);
+        h.Emulators[0].State.SetScript(["drop-after=4"]);
+        var progress = new StartedRecorder();
+
+        var (_, error) = await UpstreamHarness.ReadAllAsync(h.Client.StreamAsync(UpstreamHarness.Call("hello"), progress, default)).WaitAsync(Timeout);
+
+        Assert.Null(error);
+        Assert.Equal(["r0", "r1"], progress.Regions);
+    }
+
+    private sealed class StartedRecorder : StreamHub.Streaming.IStreamProgress
+    {
+        public List<string> Regions { get; } = [];
+
+        public ValueTask QueuedAsync(int position) => default;
+
+        public ValueTask StartedAsync(string region)
+        {
+            Regions.Add(region);
+            return default;
+        }
+
+        public ValueTask UsageAsync(StreamHub.Streaming.UsageReport usage) => default;
+    }
+
+    [Fact]
     public async Task StreamAsync_MidStreamContinueEveryRegionBreaks_StopsAfterTwoContinuations()
     {
         await using var h = await UpstreamHarness.StartAsync(regions: 2, configure: o => o.MidStream = MidStreamMode.Continue);
