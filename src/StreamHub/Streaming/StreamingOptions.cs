@@ -12,8 +12,12 @@ internal sealed class StreamingOptions
     public int MaxStreamsPerConnection { get; set; } = 8;
 
     /// <summary>The largest SignalR message accepted; above it SignalR closes the connection.</summary>
+    /// <remarks>
+    /// 4 MiB: MaxInputChars of text may arrive JSON-escaped (\uXXXX, six bytes a character), and input under
+    /// the character limit must get invalid_request or an answer, never a closed connection.
+    /// </remarks>
     [Range(32 * 1024, 64 * 1024 * 1024, ErrorMessage = "Streaming:MaxReceiveMessageSize must be between {1} and {2}.")]
-    public long MaxReceiveMessageSize { get; set; } = 1024 * 1024;
+    public long MaxReceiveMessageSize { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>The total characters of all messages (or the prompt) one request may carry.</summary>
     [Range(1, 16 * 1024 * 1024, ErrorMessage = "Streaming:MaxInputChars must be between {1} and {2}.")]

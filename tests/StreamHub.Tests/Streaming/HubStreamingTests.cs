@@ -125,6 +125,20 @@ public sealed class HubStreamingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stream_NonAsciiInputJustUnderTheCharacterLimit_IsAnsweredNotDisconnected()
+    {
+        await using var connection = await _server.ConnectAsync();
+        var wide = new string('日', 399_000);
+
+        var tokens = await ReadAllAsync(connection, new StreamRequest { Prompt = wide, MaxTokens = 2 });
+        var error = await Assert.ThrowsAsync<HubException>(() => ReadAllAsync(connection, new StreamRequest { Prompt = wide + new string('日', 1_001) }));
+
+        Assert.Equal(2, tokens.Count);
+        Assert.StartsWith("invalid_request: ", error.Message, StringComparison.Ordinal);
+        Assert.Equal(HubConnectionState.Connected, connection.State);
+    }
+
+    [Fact]
     public async Task Stream_LongChatHistory_FitsTheMessageSize()
     {
         await using var connection = await _server.ConnectAsync();
