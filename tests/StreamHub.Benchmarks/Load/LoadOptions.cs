@@ -12,10 +12,11 @@ internal sealed class LoadOptions
           StreamHub.Benchmarks micro  [--filter *] [BenchmarkDotNet options]
         options:
           --tps 20                 tokens per second per stream (emulator TokensPerSecond)
-          --tokens 100             tokens per answer
+          --tokens auto            tokens per answer (auto: max(100, (ramp + 4 s) x tps), so all N streams overlap for 4 s)
           --first-token-ms 50      emulator FirstTokenDelay
           --per-connection 100     streams per SignalR connection (sets Streaming:MaxStreamsPerConnection)
-          --ramp-ms auto           spread stream starts over this long (auto: max(1000, streams/5) ms)
+          --ramp-ms auto           spread stream starts over this long (auto: 1 ms per stream, at least 1 s: 1,000 new
+                                   connections a second stay inside Kestrel's accept backlog of 512)
           --repeat 3               runs per step (fresh processes each run); the table uses the median
           --skip-direct            no direct-SSE baseline
           --target URL             a running StreamHub (e.g. http://127.0.0.1:5080); not started by the runner
@@ -32,7 +33,7 @@ internal sealed class LoadOptions
     public int[] Steps { get; private set; } = [1000];
     public bool Ladder { get; private set; }
     public double TokensPerSecond { get; private set; } = 20;
-    public int Tokens { get; private set; } = 100;
+    public int? FixedTokens { get; private set; }
     public TimeSpan FirstTokenDelay { get; private set; } = TimeSpan.FromMilliseconds(50);
     public int PerConnection { get; private set; } = 100;
     public int? RampMs { get; private set; }
@@ -53,7 +54,10 @@ internal sealed class LoadOptions
     public string Label { get; private set; } = "";
     public string CommandLine { get; private set; } = "";
 
-    public TimeSpan Ramp(int streams) => TimeSpan.FromMilliseconds(RampMs ?? Math.Max(1000, streams / 5));
+    public TimeSpan Ramp(int streams) => TimeSpan.FromMilliseconds(RampMs ?? Math.Max(1000, streams));
+
+    /// <summary>Answers long enough that every stream is open at once for at least 5 s after the ramp.</summary>
+    public int Tokens(int streams) => FixedTokens ?? Math.Max(100, (int)Math.Ceiling((Ramp(streams).TotalSeconds + 4) * TokensPerSecond));
 
     public static LoadOptions Parse(string[] args, bool ladder)
     {
@@ -73,7 +77,7 @@ internal sealed class LoadOptions
                 case "--streams": o.Steps = [Int(key, Value(), 1, 100_000)]; break;
                 case "--steps": o.Steps = Array.ConvertAll(Value().Split(',', StringSplitOptions.RemoveEmptyEntries), s => Int(key, s, 1, 100_000)); break;
                 case "--tps": o.TokensPerSecond = Double(key, Value()); break;
-                case "--tokens": o.Tokens = Int(key, Value(), 1, 100_000); break;
+                case "--tokens": o.FixedTokens = Value() is var t && t == "auto" ? null : Int(key, t, 1, 100_000); break;
                 case "--first-token-ms": o.FirstTokenDelay = TimeSpan.FromMilliseconds(Int(key, Value(), 0, 60_000)); break;
                 case "--per-connection": o.PerConnection = Int(key, Value(), 1, 1000); break;
                 case "--ramp-ms": o.RampMs = Int(key, Value(), 0, 600_000); break;

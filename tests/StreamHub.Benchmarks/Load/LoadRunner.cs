@@ -43,7 +43,7 @@ internal static class LoadRunner
             var runs = new List<RunResult>();
             for (var run = 1; run <= o.Repeat; run++)
             {
-                Console.WriteLine($"== {streams} streams x {o.Tokens} tokens at {o.TokensPerSecond}/s, run {run}/{o.Repeat}");
+                Console.WriteLine($"== {streams} streams x {o.Tokens(streams)} tokens at {o.TokensPerSecond}/s, run {run}/{o.Repeat}");
                 var result = await RunOnceAsync(o, repo, Path.Combine(resultsDir, "logs", name), streams, run);
                 runs.Add(result);
                 file.Runs.Add(result);
@@ -73,12 +73,13 @@ internal static class LoadRunner
     private static async Task<RunResult> RunOnceAsync(LoadOptions o, string repo, string logDir, int streams, int run)
     {
         var ramp = o.Ramp(streams);
+        var tokens = o.Tokens(streams);
         var result = new RunResult
         {
             Streams = streams,
             Run = run,
             TokensPerSecondPerStream = o.TokensPerSecond,
-            TokensPerStream = o.Tokens,
+            TokensPerStream = tokens,
             FirstTokenDelayMs = o.FirstTokenDelay.TotalMilliseconds,
             StreamsPerConnection = o.PerConnection,
             RampMs = ramp.TotalMilliseconds,
@@ -97,7 +98,7 @@ internal static class LoadRunner
                         "--urls", emulatorRoot.ToString().TrimEnd('/'),
                         "--Emulator:FirstTokenDelay=" + o.FirstTokenDelay.ToString("c", CultureInfo.InvariantCulture),
                         "--Emulator:TokensPerSecond=" + o.TokensPerSecond.ToString(CultureInfo.InvariantCulture),
-                        "--Emulator:DefaultMaxTokens=" + o.Tokens.ToString(CultureInfo.InvariantCulture),
+                        "--Emulator:DefaultMaxTokens=" + tokens.ToString(CultureInfo.InvariantCulture),
                     ],
                     Path.Combine(logDir, $"emulator-{streams}-{run}.log"));
                 await emulator.WaitReadyAsync(new Uri(emulatorRoot, "/v1/models"), TimeSpan.FromSeconds(30));
@@ -129,20 +130,24 @@ internal static class LoadRunner
             }
 
             await Task.Delay(TimeSpan.FromSeconds(1));
-            var deadline = ramp + o.FirstTokenDelay + TimeSpan.FromSeconds(o.Tokens / o.TokensPerSecond) + TimeSpan.FromSeconds(o.SlackSeconds);
+            var deadline = ramp + o.FirstTokenDelay + TimeSpan.FromSeconds(tokens / o.TokensPerSecond) + TimeSpan.FromSeconds(o.SlackSeconds);
 
             if (!o.SkipDirect)
             {
-                var direct = new PhaseRecorder(streams, o.Tokens, o.TokensPerSecond, o.FirstTokenDelay);
+                result.Contention["direct"] = Contention();
+                var direct = new PhaseRecorder(streams, tokens, o.TokensPerSecond, o.FirstTokenDelay);
                 result.Direct = await MeasureAsync("direct", direct, emulatorPid, emulatorPid, deadline, ct =>
-                    DirectLoad.RunAsync(emulatorRoot, streams, o.Tokens, o.TokensPerSecond, o.FirstTokenDelay, ramp, direct, ct));
+                    DirectLoad.RunAsync(emulatorRoot, streams, tokens, o.TokensPerSecond, o.FirstTokenDelay, ramp, direct, ct));
                 await Task.Delay(TimeSpan.FromSeconds(2));
             }
 
-            var through = new PhaseRecorder(streams, o.Tokens, o.TokensPerSecond, o.FirstTokenDelay);
+            result.Contention["hub"] = Contention();
+            var through = new PhaseRecorder(streams, tokens, o.TokensPerSecond, o.FirstTokenDelay);
             result.Hub = await MeasureAsync("hub", through, hubPid, emulatorPid, deadline, ct =>
-                HubLoad.RunAsync(hubRoot, o, streams, o.Tokens, o.TokensPerSecond, o.FirstTokenDelay, ramp, through, ct));
+                HubLoad.RunAsync(hubRoot, o, streams, tokens, o.TokensPerSecond, o.FirstTokenDelay, ramp, through, ct));
 
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            result.Hub.RssAfterKb = ProcSample.Read(hubPid)?.RssKb;
             Report.Compare(result);
         }
         catch (Exception e)
@@ -185,6 +190,7 @@ internal static class LoadRunner
         var serverBefore = ProcSample.Read(serverPid);
         var emulatorBefore = ProcSample.Read(emulatorPid);
         var clientBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var overflowsBefore = TcpCounters.ListenOverflows();
         using var cts = new CancellationTokenSource(deadline);
         using var progress = new Progress(phase, recorder, serverPid);
         var driving = drive(cts.Token);
@@ -202,6 +208,7 @@ internal static class LoadRunner
         var emulatorAfter = ProcSample.Read(emulatorPid);
         var summary = recorder.Summarize(phase);
         summary.PeakTokensPerSecond = progress.PeakRate;
+        summary.ListenOverflows = TcpCounters.ListenOverflows() - overflowsBefore;
         summary.ClientCpuSeconds = Math.Round((Process.GetCurrentProcess().TotalProcessorTime - clientBefore).TotalSeconds, 2);
         if (serverBefore is { } sb && serverAfter is { } sa)
         {
@@ -220,6 +227,9 @@ internal static class LoadRunner
 
         return summary;
     }
+
+    private static string Contention()
+        => $"psi-some-avg10={Machine.CpuPressure()} loadavg={File.ReadAllText("/proc/loadavg").Split(' ')[0]}";
 
     private static double? PerToken(double cpuSeconds, long tokens) => tokens == 0 ? null : Math.Round(cpuSeconds * 1e6 / tokens, 2);
 

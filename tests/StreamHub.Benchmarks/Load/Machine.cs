@@ -16,6 +16,7 @@ internal static class Machine
             ["dotnet"] = RuntimeInformation.FrameworkDescription,
             ["loadavg"] = Read("/proc/loadavg")?.Trim() ?? "?",
             ["fdLimit"] = FdLimit(),
+            ["cpuPressure"] = CpuPressure(),
         };
         return info;
     }
@@ -27,6 +28,10 @@ internal static class Machine
             : null;
         return $"{pretty ?? RuntimeInformation.OSDescription} ({RuntimeInformation.OSDescription})";
     }
+
+    /// <summary>PSI "some avg10": the share of the last 10 s in which a runnable task waited for a CPU (other tenants included).</summary>
+    public static string CpuPressure()
+        => Read("/proc/pressure/cpu")?.Split('\n')[0].Split(' ').FirstOrDefault(f => f.StartsWith("avg10=", StringComparison.Ordinal))?[6..] ?? "?";
 
     private static string FdLimit()
     {

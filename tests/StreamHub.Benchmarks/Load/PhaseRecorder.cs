@@ -21,6 +21,7 @@ internal sealed class PhaseRecorder(int streams, int tokens, double tokensPerSec
     private readonly double _firstMs = firstTokenDelay.TotalMilliseconds;
     private long _tokens;
     private int _active;
+    private int _peakActive;
     private int _completed;
     private int _failed;
     private long _startTs;
@@ -29,6 +30,7 @@ internal sealed class PhaseRecorder(int streams, int tokens, double tokensPerSec
     public int Streams => streams;
     public long Tokens => Interlocked.Read(ref _tokens);
     public int Active => Volatile.Read(ref _active);
+    public int PeakActive => Volatile.Read(ref _peakActive);
     public int Completed => Volatile.Read(ref _completed);
     public int Failed => Volatile.Read(ref _failed);
 
@@ -41,7 +43,12 @@ internal sealed class PhaseRecorder(int streams, int tokens, double tokensPerSec
     /// <summary>One stream's view; not thread-safe, one per stream.</summary>
     public StreamProbe Begin(int slot)
     {
-        Interlocked.Increment(ref _active);
+        var active = Interlocked.Increment(ref _active);
+        int peak;
+        while (active > (peak = Volatile.Read(ref _peakActive)) && Interlocked.CompareExchange(ref _peakActive, active, peak) != peak)
+        {
+        }
+
         _lateness[slot] = new float[tokens];
         _interToken[slot] = new float[tokens];
         return new StreamProbe(this, slot, Stopwatch.GetTimestamp());
@@ -70,6 +77,7 @@ internal sealed class PhaseRecorder(int streams, int tokens, double tokensPerSec
             TokensDelivered = Tokens,
             Seconds = Math.Round(elapsed, 3),
             TokensPerSecond = Math.Round(Tokens / Math.Max(elapsed, 1e-9), 1),
+            PeakActive = PeakActive,
             TtftMs = Percentiles.Of(ttft),
             TtftAddedMs = Percentiles.Of(ttft, offset: -_firstMs),
             TokenLatenessMs = Percentiles.Of(lateness),

@@ -39,7 +39,7 @@ internal static class Report
             }
 
             lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"  {p.Phase,-6} ok {p.Completed}/{p.Streams} failed {p.Failed} {Codes(p)} | ttft+ p50 {p.TtftAddedMs.P50:0.0} p95 {p.TtftAddedMs.P95:0.0} p99 {p.TtftAddedMs.P99:0.0} ms | token late p50 {p.TokenLatenessMs.P50:0.0} p95 {p.TokenLatenessMs.P95:0.0} p99 {p.TokenLatenessMs.P99:0.0} ms | inter p99 {p.InterTokenLatenessMs.P99:0.0} ms | {p.TokensPerSecond:0}/s | server cpu {p.ServerCpuSeconds:0.00}s ({p.ServerCpuMicrosPerToken:0.0} us/tok) emu {p.EmulatorCpuSeconds:0.00}s client {p.ClientCpuSeconds:0.00}s | rss {p.RssIdleKb / 1024}->{p.RssPeakKb / 1024} MB ({p.KbPerStream:0.0} KB/stream)"));
+                $"  {p.Phase,-6} ok {p.Completed}/{p.Streams} failed {p.Failed} {Codes(p)} peak-active {p.PeakActive} syn-drops {p.ListenOverflows} | ttft+ p50 {p.TtftAddedMs.P50:0.0} p95 {p.TtftAddedMs.P95:0.0} p99 {p.TtftAddedMs.P99:0.0} ms | token late p50 {p.TokenLatenessMs.P50:0.0} p95 {p.TokenLatenessMs.P95:0.0} p99 {p.TokenLatenessMs.P99:0.0} ms | inter p99 {p.InterTokenLatenessMs.P99:0.0} ms | {p.TokensPerSecond:0}/s | server cpu {p.ServerCpuSeconds:0.00}s ({p.ServerCpuMicrosPerToken:0.0} us/tok) emu {p.EmulatorCpuSeconds:0.00}s client {p.ClientCpuSeconds:0.00}s | rss {p.RssIdleKb / 1024}->{p.RssPeakKb / 1024}->{p.RssAfterKb / 1024} MB ({p.KbPerStream:0.0} KB/stream)"));
         }
 
         lines.Add(string.Create(CultureInfo.InvariantCulture,
@@ -79,6 +79,9 @@ internal static class Report
             ["hubInterTokenP99Ms"] = M(r => r.Hub!.InterTokenLatenessMs.P99),
             ["directInterTokenP99Ms"] = M(r => r.Direct?.InterTokenLatenessMs.P99),
             ["directTransportP99Ms"] = M(r => r.Direct?.TransportMs?.P99),
+            ["hubPeakActive"] = M(r => r.Hub!.PeakActive),
+            ["hubListenOverflows"] = M(r => r.Hub!.ListenOverflows),
+            ["directListenOverflows"] = M(r => r.Direct?.ListenOverflows),
             ["hubTokensPerSecond"] = M(r => r.Hub!.TokensPerSecond),
             ["hubPeakTokensPerSecond"] = M(r => r.Hub!.PeakTokensPerSecond),
             ["hubCpuSeconds"] = M(r => r.Hub!.ServerCpuSeconds),
@@ -88,6 +91,7 @@ internal static class Report
             ["hubRssIdleMb"] = M(r => r.Hub!.RssIdleKb / 1024.0),
             ["hubRssPeakMb"] = M(r => r.Hub!.RssPeakKb / 1024.0),
             ["kbPerStream"] = M(r => r.Hub!.KbPerStream),
+            ["hubRssAfterMb"] = M(r => r.Hub!.RssAfterKb / 1024.0),
         };
     }
 }

@@ -13,6 +13,12 @@ internal sealed class PhaseResult
     public required double TokensPerSecond { get; init; }
     public double PeakTokensPerSecond { get; set; }
 
+    /// <summary>The most streams open at once (the ramp and the answer length decide whether all N overlap).</summary>
+    public int PeakActive { get; set; }
+
+    /// <summary>SYNs the kernel dropped because a listener's accept queue was full (Kestrel's backlog is 512).</summary>
+    public long ListenOverflows { get; set; }
+
     /// <summary>From the client's call to the first token.</summary>
     public required Percentiles TtftMs { get; init; }
 
@@ -42,6 +48,9 @@ internal sealed class PhaseResult
     public long? RssIdleKb { get; set; }
     public long? RssPeakKb { get; set; }
     public double? KbPerStream { get; set; }
+
+    /// <summary>RSS 3 s after the last stream ended: what the finished streams left behind (watch buffers, pools).</summary>
+    public long? RssAfterKb { get; set; }
 }
 
 /// <summary>One run of one ladder step (fresh processes).</summary>
@@ -54,6 +63,9 @@ internal sealed class RunResult
     public required double FirstTokenDelayMs { get; init; }
     public required int StreamsPerConnection { get; init; }
     public required double RampMs { get; init; }
+    /// <summary>CPU pressure (PSI some avg10, %) and load average as each phase began: how contended the machine was.</summary>
+    public Dictionary<string, string> Contention { get; } = [];
+
     public PhaseResult? Hub { get; set; }
     public PhaseResult? Direct { get; set; }
 
