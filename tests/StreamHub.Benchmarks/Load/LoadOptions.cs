@@ -24,6 +24,8 @@ internal sealed class LoadOptions
           --hub-pid / --emulator-pid PID   /proc stats of running targets
           --hub-port 5080 --emulator-port 5199
           --hub-dll PATH --emulator-dll PATH   default: src/*/bin/Release/net10.0 of this repository
+          --hub-arg ARG            extra StreamHub argument, repeatable, last wins (e.g. --hub-arg --Upstream:Regions:0:MaxConnections=256)
+          --hub-env KEY=VALUE      extra StreamHub environment variable, repeatable (e.g. --hub-env DOTNET_gcServer=0)
           --slack-s 60             deadline per phase beyond the streams' own duration
           --max-fail-percent 1 --max-p99-ms 1000   ladder stop rule (on the median run)
           --results DIR            default: tests/StreamHub.Benchmarks/results
@@ -48,6 +50,8 @@ internal sealed class LoadOptions
     public string? HubDll { get; private set; }
     public string? EmulatorDll { get; private set; }
     public int SlackSeconds { get; private set; } = 60;
+    public List<string> HubArgs { get; } = [];
+    public Dictionary<string, string> HubEnv { get; } = [];
     public double MaxFailPercent { get; private set; } = 1;
     public double MaxP99Ms { get; private set; } = 1000;
     public string? ResultsDir { get; private set; }
@@ -91,6 +95,17 @@ internal sealed class LoadOptions
                 case "--emulator-port": o.EmulatorPort = Int(key, Value(), 1, 65535); break;
                 case "--hub-dll": o.HubDll = Value(); break;
                 case "--emulator-dll": o.EmulatorDll = Value(); break;
+                case "--hub-arg": o.HubArgs.Add(Value()); break;
+                case "--hub-env":
+                    var pair = Value();
+                    var eq = pair.IndexOf('=', StringComparison.Ordinal);
+                    if (eq <= 0)
+                    {
+                        throw new FormatException($"--hub-env needs KEY=VALUE, got '{pair}'");
+                    }
+
+                    o.HubEnv[pair[..eq]] = pair[(eq + 1)..];
+                    break;
                 case "--slack-s": o.SlackSeconds = Int(key, Value(), 1, 3600); break;
                 case "--max-fail-percent": o.MaxFailPercent = Double(key, Value()); break;
                 case "--max-p99-ms": o.MaxP99Ms = Double(key, Value()); break;

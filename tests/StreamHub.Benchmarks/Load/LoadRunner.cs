@@ -109,7 +109,8 @@ internal static class LoadRunner
                 hub = ChildProcess.Start(
                     o.HubDll ?? Path.Combine(repo, "src", "StreamHub", "bin", "Release", "net10.0", "StreamHub.dll"),
                     HubArguments(o, hubRoot, emulatorRoot, streams),
-                    Path.Combine(logDir, $"streamhub-{streams}-{run}.log"));
+                    Path.Combine(logDir, $"streamhub-{streams}-{run}.log"),
+                    o.HubEnv);
                 await hub.WaitReadyAsync(hubRoot, TimeSpan.FromSeconds(30));
             }
 
@@ -172,6 +173,12 @@ internal static class LoadRunner
     }
 
     private static List<string> HubArguments(LoadOptions o, Uri hubRoot, Uri emulatorRoot, int streams) =>
+    [
+        .. BaseHubArguments(o, hubRoot, emulatorRoot, streams),
+        .. o.HubArgs,
+    ];
+
+    private static List<string> BaseHubArguments(LoadOptions o, Uri hubRoot, Uri emulatorRoot, int streams) =>
     [
         "--urls", hubRoot.ToString().TrimEnd('/'),
         "--Upstream:Regions:0:Name=bench",
