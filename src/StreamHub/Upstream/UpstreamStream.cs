@@ -25,6 +25,12 @@ internal sealed class UpstreamStream(
     public bool IdleTimedOut => watchdog.IsCancellationRequested;
 
     /// <summary>The next event, or null when the body ended.</summary>
+    /// <remarks>
+    /// Called once per token and nearly always suspends (the socket waits for the next event), so a plain
+    /// async ValueTask would allocate its state-machine box every time; the pooling builder reuses boxes.
+    /// The one caller awaits each result exactly once, which is all the pooling builder asks.
+    /// </remarks>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<UpstreamChunk?> ReadAsync()
     {
         if (!_firstTaken)

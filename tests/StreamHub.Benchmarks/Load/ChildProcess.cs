@@ -1,0 +1,135 @@
+using System.Diagnostics;
+
+namespace StreamHub.Benchmarks.Load;
+
+/// <summary>
+/// <c>dotnet &lt;dll&gt;</c> of a Release build, started by the runner and killed by its own id when the step ends.
+/// Its output goes to a log file beside the results so a failed start can be read afterwards.
+/// </summary>
+internal sealed class ChildProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StreamWriter _log;
+    private bool _closed;
+
+    private ChildProcess(Process process, StreamWriter log)
+    {
+        _process = process;
+        _log = log;
+    }
+
+    public int Pid => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public static ChildProcess Start(string dll, IEnumerable<string> args, string logPath, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"{dll} is missing: run `dotnet build Hub.sln -c Release` first.", dll);
+        }
+
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        info.ArgumentList.Add(dll);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        // Quiet, production-like children: no per-request logs, no hot reload, no dev exception page.
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
+        var log = new StreamWriter(logPath) { AutoFlush = true };
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {dll}");
+        var child = new ChildProcess(process, log);
+        process.OutputDataReceived += (_, e) => child.Write(e.Data);
+        process.ErrorDataReceived += (_, e) => child.Write(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return child;
+    }
+
+    /// <summary>Polls <paramref name="probe"/> until it answers (any HTTP status), the process dies or the time is up.</summary>
+    public async Task WaitReadyAsync(Uri probe, TimeSpan timeout)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"{_process.StartInfo.ArgumentList[0]} exited with {_process.ExitCode} before it was ready");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(probe);
+                return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"{probe} did not answer within {timeout}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                // Our own child, by its id: SIGKILL is fine, there is nothing to flush.
+                _process.Kill(entireProcessTree: false);
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+        {
+        }
+        finally
+        {
+            _process.Dispose();
+            lock (_log)
+            {
+                _closed = true;
+                _log.Dispose();
+            }
+        }
+    }
+
+    private void Write(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            if (!_closed)
+            {
+                _log.WriteLine(line);
+            }
+        }
+    }
+}
