@@ -49,6 +49,9 @@ public sealed class EmulatorServer : IAsyncDisposable
         builder.Configuration.Sources.Clear();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(endpoint));
+
+        // A gateway opening thousands of streams at once overflows Kestrel's default accept backlog (512).
+        builder.WebHost.UseSockets(sockets => sockets.Backlog = 4096);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddEmulatorCore();

@@ -17,6 +17,13 @@ internal sealed class FanoutOptions
     /// <summary>How long a watch buffer is kept after its request ends.</summary>
     public TimeSpan WatchExpiry { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// In memory (one instance), the most tokens all finished requests' buffers may keep together; the
+    /// oldest finished buffers go first beyond it. Running requests are never trimmed by it.
+    /// </summary>
+    [Range(0, 1_000_000_000, ErrorMessage = "Fanout:WatchRetainedTokens must be between {1} and {2}.")]
+    public long WatchRetainedTokens { get; set; } = 1_000_000;
+
     /// <summary>Group messages a request may have in flight before its stream waits for the fan-out.</summary>
     [Range(16, 1_000_000, ErrorMessage = "Fanout:GroupBuffer must be between {1} and {2}.")]
     public int GroupBuffer { get; set; } = 4096;

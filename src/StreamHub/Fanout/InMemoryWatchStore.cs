@@ -8,11 +8,14 @@ namespace StreamHub.Fanout;
 /// <summary>
 /// Watch buffers for a single instance: a bounded list of token strings per request (the strings the
 /// caller already received, so appending allocates nothing per token), dropped <c>WatchExpiry</c> after
-/// the request ends.
+/// the request ends, or sooner, oldest first, when finished buffers hold more than
+/// <c>Fanout:WatchRetainedTokens</c> tokens: memory follows the live streams, not the request rate.
 /// </summary>
 internal sealed class InMemoryWatchStore(IOptions<FanoutOptions> options, TimeProvider timeProvider) : IWatchStore
 {
     private readonly ConcurrentDictionary<string, Buffer> _buffers = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<Buffer> _finished = new();
+    private long _retainedTokens;
 
     public IWatchWriter Open(string requestId, string tenant)
     {
@@ -64,19 +67,37 @@ internal sealed class InMemoryWatchStore(IOptions<FanoutOptions> options, TimePr
         }
     }
 
-    private void Expire(Buffer buffer)
+    /// <summary>Tokens kept by finished buffers (what the retention budget bounds).</summary>
+    internal long RetainedTokens => Interlocked.Read(ref _retainedTokens);
+
+    private void Retain(Buffer buffer)
     {
-        var timer = timeProvider.CreateTimer(
-            static state =>
-            {
-                var (store, b) = ((InMemoryWatchStore, Buffer))state!;
-                store._buffers.TryRemove(new KeyValuePair<string, Buffer>(b.RequestId, b));
-                b.Timer?.Dispose();
-            },
-            (this, buffer),
+        Interlocked.Add(ref _retainedTokens, buffer.Count);
+        _finished.Enqueue(buffer);
+        buffer.Timer = timeProvider.CreateTimer(
+            static state => ((Buffer)state!).Release(),
+            buffer,
             options.Value.WatchExpiry,
             Timeout.InfiniteTimeSpan);
-        buffer.Timer = timer;
+
+        // Buffers expire in the order they finished, so the expired ones sit at the head: let them go.
+        while (_finished.TryPeek(out var head) && head.IsReleased && _finished.TryDequeue(out _))
+        {
+        }
+
+        // Over budget: drop the oldest finished buffers first.
+        var budget = options.Value.WatchRetainedTokens;
+        while (Interlocked.Read(ref _retainedTokens) > budget && _finished.TryDequeue(out var oldest))
+        {
+            oldest.Release();
+        }
+    }
+
+    private void Forget(Buffer buffer)
+    {
+        _buffers.TryRemove(new KeyValuePair<string, Buffer>(buffer.RequestId, buffer));
+        Interlocked.Add(ref _retainedTokens, -buffer.Count);
+        buffer.Timer?.Dispose();
     }
 
     private sealed class Buffer(InMemoryWatchStore store, string requestId, string tenant, int capacity) : IWatchWriter
@@ -87,8 +108,14 @@ internal sealed class InMemoryWatchStore(IOptions<FanoutOptions> options, TimePr
         private bool _ended;
         private string? _code;
         private TaskCompletionSource? _signal;
+        private int _released;
 
         public string RequestId => requestId;
+
+        public bool IsReleased => Volatile.Read(ref _released) == 1;
+
+        /// <summary>Tokens held (read after the end, when the list no longer changes).</summary>
+        public int Count => _tokens.Count;
 
         public string Tenant => tenant;
 
@@ -134,7 +161,16 @@ internal sealed class InMemoryWatchStore(IOptions<FanoutOptions> options, TimePr
             }
 
             wake?.TrySetResult();
-            store.Expire(this);
+            store.Retain(this);
+        }
+
+        /// <summary>Leaves the store once, by expiry or by the retention budget, whichever comes first.</summary>
+        public void Release()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                store.Forget(this);
+            }
         }
 
         /// <summary>Copies the tokens from <paramref name="next"/> on; returns what to await when none.</summary>

@@ -29,6 +29,10 @@ internal static class StreamingExtensions
         .AddMessagePackProtocol(); // optional for clients: JSON stays the default, .NET clients may choose MessagePack
 
         builder.Services.UseCodedErrors();
+
+        // A reconnect storm (thousands of clients after a deploy) overflows Kestrel's default accept
+        // backlog of 512, and dropped SYNs cost clients whole seconds; the kernel caps it at somaxconn.
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>(o => o.Backlog = 4096);
         return builder;
     }
 

@@ -45,6 +45,7 @@ internal static class UpstreamExtensions
             return new RegionSelector([.. options.Regions.Select(r => new UpstreamRegion(r, options.CircuitBreaker, time, logger))]);
         });
         builder.Services.AddSingleton<UpstreamClient>();
+        builder.Services.AddHostedService<ConnectionPoolCheck>();
         return builder;
     }
 

@@ -50,9 +50,12 @@ internal sealed class RegionOptions
     [Range(0, 1000)]
     public int Priority { get; set; }
 
-    /// <summary>The region's pooled connections (each carries one stream over HTTP/1.1).</summary>
+    /// <summary>
+    /// The region's pooled connections. Over HTTP/1.1 each carries one stream, so this caps the region's
+    /// concurrent streams; keep it at or above <c>Admission:MaxConcurrentStreams</c> (start-up warns).
+    /// </summary>
     [Range(1, 100_000)]
-    public int MaxConnections { get; set; } = 256;
+    public int MaxConnections { get; set; } = 1024;
 }
 
 internal sealed class UpstreamTimeouts

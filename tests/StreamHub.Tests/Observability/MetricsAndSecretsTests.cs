@@ -10,6 +10,7 @@ using static StreamHub.Tests.Admin.AdminTestKit;
 namespace StreamHub.Tests.Observability;
 
 /// <summary>/metrics after a run, and no configured secret in any response, log line or metric.</summary>
+[Collection(MetricsCollection.Name)]
 public sealed class MetricsAndSecretsTests : IAsyncLifetime
 {
     private const string RegionKey = "sk-region-secret-0123456789abcdef";
@@ -144,4 +145,15 @@ public sealed class MetricsAndSecretsTests : IAsyncLifetime
         using var response = await call.WaitAsync(StreamHubServer.Timeout);
         _seen.Add(response.Headers + "\n" + response.Content.Headers + "\n" + await response.Content.ReadAsStringAsync());
     }
+}
+
+/// <summary>
+/// Exact counter values need the process to themselves: System.Diagnostics.Metrics listeners are
+/// process-wide, so another test's app (same meter name, same region name) running in parallel would add
+/// to the counts. This collection runs after the parallel ones, alone.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MetricsCollection
+{
+    public const string Name = "Metrics (not parallel)";
 }

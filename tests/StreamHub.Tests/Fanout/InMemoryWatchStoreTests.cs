@@ -1,0 +1,98 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using StreamHub.Fanout;
+using StreamHub.Streaming;
+
+namespace StreamHub.Tests.Fanout;
+
+public sealed class InMemoryWatchStoreTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+    private readonly FakeTimeProvider _time = new();
+
+    [Fact]
+    public async Task WatchAsync_FinishedBufferPastWatchExpiry_IsGone()
+    {
+        var store = Store(new FanoutOptions { WatchExpiry = TimeSpan.FromSeconds(60) });
+        Finish(store, "a", tokens: 3);
+
+        _time.Advance(TimeSpan.FromSeconds(59));
+        Assert.Equal(3, (await ReadAsync(store, "a")).Count);
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        var error = await Assert.ThrowsAsync<StreamHubException>(() => ReadAsync(store, "a"));
+        Assert.Equal(ErrorCodes.InvalidRequest, error.Code);
+        Assert.Equal(0, store.RetainedTokens);
+    }
+
+    [Fact]
+    public async Task Complete_OverTheRetentionBudget_DropsTheOldestFinishedFirst()
+    {
+        var store = Store(new FanoutOptions { WatchRetainedTokens = 10 });
+        var running = store.Open("live", "t");
+        running.Append(1, "x");
+
+        Finish(store, "first", tokens: 6);
+        Finish(store, "second", tokens: 6);
+        Finish(store, "third", tokens: 6);
+
+        Assert.Equal(6, store.RetainedTokens);
+        await Assert.ThrowsAsync<StreamHubException>(() => ReadAsync(store, "first"));
+        await Assert.ThrowsAsync<StreamHubException>(() => ReadAsync(store, "second"));
+        Assert.Equal(6, (await ReadAsync(store, "third")).Count);
+        running.Complete(null);
+        Assert.Single(await ReadAsync(store, "live"));
+    }
+
+    [Fact]
+    public async Task WatchAsync_Live_ReplaysThenTailsThenEnds()
+    {
+        var store = Store(new FanoutOptions());
+        var writer = store.Open("r", "t");
+        writer.Append(1, "a");
+        writer.Append(2, "b");
+
+        var reading = ReadAsync(store, "r", afterSeq: 1);
+        writer.Append(3, "c");
+        writer.Complete(null);
+
+        Assert.Equal([new WatchItem(2, "b"), new WatchItem(3, "c")], await reading.WaitAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task WatchAsync_BufferLongerThanWatchMaxLength_ResumesFromTheOldestKept()
+    {
+        var store = Store(new FanoutOptions { WatchMaxLength = 10 });
+        Finish(store, "long", tokens: 25);
+
+        var items = await ReadAsync(store, "long");
+
+        Assert.InRange(items.Count, 9, 10);
+        Assert.Equal(25, items[^1].Seq);
+        Assert.Equal(Enumerable.Range((int)items[0].Seq, items.Count).Select(i => (long)i), items.Select(i => i.Seq));
+    }
+
+    private InMemoryWatchStore Store(FanoutOptions options) => new(Options.Create(options), _time);
+
+    private static void Finish(InMemoryWatchStore store, string id, int tokens)
+    {
+        var writer = store.Open(id, "t");
+        for (var i = 1; i <= tokens; i++)
+        {
+            writer.Append(i, "w" + i);
+        }
+
+        writer.Complete(null);
+    }
+
+    private static async Task<List<WatchItem>> ReadAsync(InMemoryWatchStore store, string id, long afterSeq = 0)
+    {
+        var items = new List<WatchItem>();
+        await foreach (var item in store.WatchAsync(id, "t", afterSeq, CancellationToken.None).WithCancellation(CancellationToken.None))
+        {
+            items.Add(item);
+        }
+
+        return items;
+    }
+}
