@@ -125,7 +125,7 @@ internal sealed class ChatCompletionsEndpoint(
             return;
         }
 
-        await writer.FinishAsync(FinishReason(request, progress.Usage), cancellationToken);
+        await writer.FinishAsync(FinishReason(request, progress), cancellationToken);
         if (body.IncludeUsage && progress.Usage is { } usage)
         {
             await writer.UsageAsync(usage, cancellationToken);
@@ -160,7 +160,7 @@ internal sealed class ChatCompletionsEndpoint(
 
         StartResponse(http, request, progress, "application/json");
         await using var writer = new CompletionWriter(http.Response.BodyWriter, request.RequestId, model, time.GetUtcNow().ToUnixTimeSeconds());
-        await writer.CompletionAsync(text.ToString(), FinishReason(request, progress.Usage), progress.Usage, cancellationToken);
+        await writer.CompletionAsync(text.ToString(), FinishReason(request, progress), progress.Usage, cancellationToken);
     }
 
     private static void StartResponse(HttpContext http, CompletionRequest request, Progress progress, string contentType)
@@ -191,11 +191,12 @@ internal sealed class ChatCompletionsEndpoint(
     }
 
     /// <summary>
-    /// The pipeline does not pass the upstream's finish reason on; a completion that used every token it
-    /// was allowed stopped for length, anything else stopped by itself.
+    /// The upstream's own finish reason; when it gave none (a stream that ended on [DONE] alone), a
+    /// completion that used every token it was allowed stopped for length, anything else by itself.
     /// </summary>
-    private static string FinishReason(CompletionRequest request, UsageReport? usage)
-        => request.MaxTokens is { } max && usage is not null && usage.CompletionTokens >= max ? "length" : "stop";
+    private static string FinishReason(CompletionRequest request, Progress progress)
+        => progress.FinishReason
+            ?? (request.MaxTokens is { } max && progress.Usage is { } usage && usage.CompletionTokens >= max ? "length" : "stop");
 
     private static StreamHubException Unexpected() => new(ErrorCodes.UpstreamError, "the stream failed unexpectedly; retry");
 
@@ -217,6 +218,14 @@ internal sealed class ChatCompletionsEndpoint(
         public ValueTask UsageAsync(UsageReport usage)
         {
             Usage = usage;
+            return default;
+        }
+
+        public string? FinishReason { get; private set; }
+
+        public ValueTask FinishedAsync(string reason)
+        {
+            FinishReason = reason;
             return default;
         }
     }

@@ -113,12 +113,15 @@ internal sealed class CompletionPipeline(
         var model = request.Model ?? upstreamOptions.Value.Model;
         var call = new UpstreamCall(request.Messages, model, request.MaxTokens, request.Temperature);
         UsageInfo? usage = null;
+        string? finishReason = null;
         await foreach (var chunk in upstream.StreamAsync(call, progress, cancellationToken))
         {
             if (chunk.Usage is { } reported)
             {
                 usage = reported;
             }
+
+            finishReason = chunk.FinishReason ?? finishReason;
 
             if (chunk.Reasoning is { } reasoning)
             {
@@ -129,6 +132,11 @@ internal sealed class CompletionPipeline(
             {
                 yield return text;
             }
+        }
+
+        if (finishReason is not null)
+        {
+            await progress.FinishedAsync(finishReason);
         }
 
         if (usage is not null)
@@ -174,5 +182,7 @@ internal sealed class CompletionPipeline(
         }
 
         public ValueTask UsageAsync(UsageReport usage) => inner.UsageAsync(usage);
+
+        public ValueTask FinishedAsync(string reason) => inner.FinishedAsync(reason);
     }
 }

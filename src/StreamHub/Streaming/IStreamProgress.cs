@@ -11,6 +11,9 @@ internal interface IStreamProgress
     ValueTask StartedAsync(string region);
 
     ValueTask UsageAsync(UsageReport usage);
+
+    /// <summary>The upstream's finish reason (<c>stop</c>, <c>length</c>, ...), when it gave one.</summary>
+    ValueTask FinishedAsync(string reason) => default;
 }
 
 /// <summary>A request's usage at its end, as the caller's <c>Usage</c> callback receives it.</summary>

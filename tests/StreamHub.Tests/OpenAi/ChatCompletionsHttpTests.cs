@@ -71,7 +71,7 @@ public sealed class ChatCompletionsHttpTests : IAsyncLifetime
         Assert.Equal("assistant", chunks[0].GetProperty("choices")[0].GetProperty("delta").GetProperty("role").GetString());
         var text = string.Concat(chunks.Skip(1).Take(5).Select(c => c.GetProperty("choices")[0].GetProperty("delta").GetProperty("content").GetString()));
         Assert.Equal(EmulatorText.Text("rivers", 5), text);
-        Assert.Equal("length", chunks[6].GetProperty("choices")[0].GetProperty("finish_reason").GetString());
+        Assert.Equal("stop", chunks[6].GetProperty("choices")[0].GetProperty("finish_reason").GetString());
         Assert.Equal(0, chunks[7].GetProperty("choices").GetArrayLength());
         Assert.Equal(5, chunks[7].GetProperty("usage").GetProperty("completion_tokens").GetInt32());
         Assert.Equal(8, chunks.Count);
@@ -87,6 +87,18 @@ public sealed class ChatCompletionsHttpTests : IAsyncLifetime
         Assert.Equal("[DONE]", events[^1]);
         Assert.DoesNotContain(events, e => e.Contains("\"usage\"", StringComparison.Ordinal));
         Assert.Equal("stop", JsonDocument.Parse(events[^2]).RootElement.GetProperty("choices")[0].GetProperty("finish_reason").GetString());
+    }
+
+    [Theory]
+    [InlineData("[emulator: tool-calls] call a tool", "tool_calls")]
+    [InlineData("[emulator: tokens=30] runs long", "length")]
+    public async Task Post_Stream_RelaysTheUpstreamsFinishReason(string prompt, string expected)
+    {
+        using var http = Http(_server);
+        using var response = await http.PostAsync("v1/chat/completions", Json($$"""{"stream":true,"max_tokens":5,"messages":[{"role":"user","content":"{{prompt}}"}]}""")).WaitAsync(StreamHubServer.Timeout);
+        var events = await ReadEventsAsync(response);
+
+        Assert.Equal(expected, JsonDocument.Parse(events[^2]).RootElement.GetProperty("choices")[0].GetProperty("finish_reason").GetString());
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class OpenAiSdkTests : IAsyncLifetime
 
         Assert.Equal(EmulatorText.Text(prompt, 16), text.ToString());
         Assert.Equal(16, usage?.OutputTokenCount);
-        Assert.Equal(ChatFinishReason.Length, finish);
+        Assert.Equal(ChatFinishReason.Stop, finish); // the upstream's own finish reason, relayed
         Assert.Equal(16, _server.Emulator.State.GetRequests()[^1].MaxTokens);
         await _server.AssertUpstreamIdleAsync();
     }
