@@ -13,6 +13,9 @@ internal static class StreamingExtensions
         builder.Services.AddOptions<StreamingOptions>()
             .BindConfiguration(StreamingOptions.Section)
             .ValidateDataAnnotations()
+            .Validate(
+                o => o.CoalesceWindow is null || (o.CoalesceWindow >= TimeSpan.Zero && o.CoalesceWindow <= TimeSpan.FromSeconds(1)),
+                "Streaming:CoalesceWindow must be between 00:00:00 and 00:00:01 (or absent for off).")
             .ValidateOnStart();
         builder.Services.AddSingleton<CompletionPipeline>();
         builder.Services.AddSingleton<ActiveRequests>();

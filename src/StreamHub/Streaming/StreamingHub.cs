@@ -16,6 +16,7 @@ internal sealed partial class StreamingHub(
     IWatchStore watches,
     CallerResolver callers,
     IOptions<StreamingOptions> options,
+    TimeProvider timeProvider,
     ILogger<StreamingHub> logger) : Hub<IStreamClient>
 {
     private static readonly object StreamCountKey = new();
@@ -60,7 +61,7 @@ internal sealed partial class StreamingHub(
         var progress = new HubProgress(Clients.Caller, parsed.RequestId);
         var tokens = pipeline.RunAsync(parsed, caller, progress, cancellationToken);
         _ = PumpAsync(tokens, channel.Writer, counter, parsed, caller, cancellationToken);
-        return channel.Reader;
+        return limits.CoalesceWindow is { } window ? new CoalescingReader(channel.Reader, window, timeProvider) : channel.Reader;
     }
 
     private async Task PumpAsync(

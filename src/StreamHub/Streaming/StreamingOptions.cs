@@ -34,4 +34,10 @@ internal sealed class StreamingOptions
     /// <summary>Tokens buffered between the upstream read and the caller's connection (backpressure).</summary>
     [Range(1, 4096, ErrorMessage = "Streaming:StreamBufferTokens must be between {1} and {2}.")]
     public int StreamBufferTokens { get; set; } = 32;
+
+    /// <summary>
+    /// Off when absent. When set, each stream item carries every token queued at that moment, after waiting
+    /// up to this long for more (00:00:00 coalesces only what is already queued, at no added latency).
+    /// </summary>
+    public TimeSpan? CoalesceWindow { get; set; }
 }
