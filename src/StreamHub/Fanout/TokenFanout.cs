@@ -36,7 +36,8 @@ internal sealed class FanoutSession(IWatchWriter watch, GroupSender? groupSender
     private long _seq;
     private bool _completed;
 
-    public long Seq => _seq;
+    /// <summary>Tokens published so far (read by the operators' request list from another thread).</summary>
+    public long Seq => Volatile.Read(ref _seq);
 
     public ValueTask PublishAsync(string text)
     {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using StreamHub.Admission;
+using StreamHub.Fanout;
 using StreamHub.Identity;
 
 namespace StreamHub.Streaming;
@@ -65,7 +66,6 @@ internal sealed class ActiveRequest : IDisposable
     private readonly CancellationTokenSource _cancel;
     private readonly CancellationTokenRegistration _callerGone;
     private StreamHubException? _abortReason;
-    private long _tokens;
     private int _disposed;
 
     internal ActiveRequest(
@@ -104,15 +104,17 @@ internal sealed class ActiveRequest : IDisposable
 
     public bool Started => Region is not null;
 
-    public long Tokens => Interlocked.Read(ref _tokens);
+    /// <summary>Tokens delivered so far: the fan-out numbers every token, so it is read from there.</summary>
+    public long Tokens => Fanout?.Seq ?? 0;
+
+    /// <summary>The request's fan-out, set once the pipeline starts it.</summary>
+    public FanoutSession? Fanout { get; set; }
 
     /// <summary>Fires on caller cancel, disconnect, operator abort or shutdown.</summary>
     public CancellationToken Token => _cancel.Token;
 
     /// <summary>Why an operator or shutdown ended it; null while it runs or when the caller left.</summary>
     public StreamHubException? AbortReason => Volatile.Read(ref _abortReason);
-
-    public void CountToken() => Interlocked.Increment(ref _tokens);
 
     private void CancelAfter(TimeSpan delay)
     {

@@ -40,6 +40,7 @@ internal sealed class CompletionPipeline(
         using var active = requests.Register(request, caller, priority, grace, cancellationToken);
         using var observed = telemetry.Begin(request.RequestId, caller.Tenant, priority, cancellationToken);
         var fan = fanout.Begin(request.RequestId, caller.Tenant, request.Group);
+        active.Fanout = fan;
         var tokens = StreamAsync(request, caller, priority, new Tracker(progress, active), active, observed).GetAsyncEnumerator(active.Token);
         await using var _ = tokens;
 
@@ -73,7 +74,6 @@ internal sealed class CompletionPipeline(
                     throw;
                 }
 
-                active.CountToken();
                 observed.Token();
                 await fan.PublishAsync(tokens.Current);
                 yield return tokens.Current;

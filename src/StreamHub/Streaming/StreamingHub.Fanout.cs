@@ -27,12 +27,7 @@ internal sealed partial class StreamingHub
     /// </summary>
     public ChannelReader<WatchItem> Watch(string requestId, long afterSeq, CancellationToken cancellationToken)
     {
-        var channel = Channel.CreateBounded<WatchItem>(new BoundedChannelOptions(options.Value.StreamBufferTokens)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        var channel = NewChannel<WatchItem>();
         try
         {
             var caller = callers.Resolve(Context.User);
@@ -62,18 +57,9 @@ internal sealed partial class StreamingHub
 
             writer.TryComplete();
         }
-        catch (StreamHubException ex)
-        {
-            writer.TryComplete(new HubException(ex.ToWireMessage()));
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            writer.TryComplete();
-        }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Watch failed unexpectedly");
-            writer.TryComplete(new HubException($"{ErrorCodes.UpstreamUnavailable}: the watch failed unexpectedly; retry"));
+            writer.TryComplete(Ending(ex, cancellationToken));
         }
     }
 

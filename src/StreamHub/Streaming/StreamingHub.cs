@@ -29,12 +29,7 @@ internal sealed partial class StreamingHub(
     public ChannelReader<string> Stream(object? request, CancellationToken cancellationToken)
     {
         var limits = options.Value;
-        var channel = Channel.CreateBounded<string>(new BoundedChannelOptions(limits.StreamBufferTokens)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        var channel = NewChannel<string>();
 
         CompletionRequest parsed;
         Caller caller;
@@ -101,23 +96,39 @@ internal sealed partial class StreamingHub(
 
             writer.TryComplete();
         }
-        catch (StreamHubException ex)
-        {
-            writer.TryComplete(new HubException(ex.ToWireMessage()));
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // The caller cancelled or disconnected: the upstream request has ended with the enumeration.
-            writer.TryComplete();
-        }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Stream {RequestId} failed unexpectedly", requestId);
-            writer.TryComplete(new HubException($"{ErrorCodes.UpstreamError}: the stream failed unexpectedly; retry"));
+            writer.TryComplete(Ending(ex, cancellationToken));
         }
         finally
         {
             Interlocked.Decrement(ref counter.Value);
+        }
+    }
+
+    /// <summary>A stream's bounded buffer: a slow reader makes its writer (and so its upstream read) wait.</summary>
+    private Channel<T> NewChannel<T>() => Channel.CreateBounded<T>(new BoundedChannelOptions(options.Value.StreamBufferTokens)
+    {
+        SingleReader = true,
+        SingleWriter = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+
+    /// <summary>
+    /// How a stream ends after <paramref name="ex"/>: a coded failure reaches the caller as "code: sentence", the
+    /// caller's own cancel or disconnect ends it quietly, anything else is logged and sent as a generic code.
+    /// </summary>
+    private Exception? Ending(Exception ex, CancellationToken cancellationToken)
+    {
+        switch (ex)
+        {
+            case StreamHubException coded:
+                return new HubException(coded.ToWireMessage());
+            case OperationCanceledException when cancellationToken.IsCancellationRequested:
+                return null;
+            default:
+                logger.LogError(ex, "A stream failed unexpectedly");
+                return new HubException($"{ErrorCodes.UpstreamError}: the stream failed unexpectedly; retry");
         }
     }
 
