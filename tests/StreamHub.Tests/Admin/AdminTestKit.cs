@@ -63,20 +63,7 @@ internal static class AdminTestKit
 
     public static Task EventuallyAsync(Func<bool> condition, string what) => EventuallyAsync(() => Task.FromResult(condition()), what);
 
-    /// <summary>Reads a stream to its end; returns the tokens (throws the stream's HubException).</summary>
-    public static async Task<List<string>> ReadToEndAsync(ChannelReader<string> reader)
-    {
-        var tokens = new List<string>();
-        while (await reader.WaitToReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout))
-        {
-            while (reader.TryRead(out var token))
-            {
-                tokens.Add(token);
-            }
-        }
-
-        return tokens;
-    }
+    public static Task<List<string>> ReadToEndAsync(ChannelReader<string> reader) => Streams.ReadToEndAsync(reader);
 }
 
 /// <summary>A hub connection that records its Queued, Started and Usage callbacks by request id.</summary>

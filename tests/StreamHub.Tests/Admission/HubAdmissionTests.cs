@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using StreamHub.Streaming;
 using StreamHub.Tests.Infrastructure;
+using static StreamHub.Tests.Infrastructure.Streams;
 
 namespace StreamHub.Tests.Admission;
 
@@ -162,16 +163,6 @@ public sealed class HubAdmissionTests : IAsyncLifetime
     {
         var snapshot = _server.Services.GetRequiredService<StreamHub.Admission.PriorityAdmission>().Snapshot();
         Assert.Contains(snapshot.Entries, e => e.RequestId == requestId);
-    }
-
-    private static async Task ReadToEndAsync(ChannelReader<string> reader)
-    {
-        while (await reader.WaitToReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout))
-        {
-            while (reader.TryRead(out _))
-            {
-            }
-        }
     }
 
     /// <summary>A connection that records its Queued and Started callbacks.</summary>

@@ -160,17 +160,8 @@ public sealed class FanoutTests : IAsyncLifetime
 
     internal static async Task<List<WatchItem>> WatchAllAsync(HubConnection connection, string requestId, long afterSeq)
     {
-        var items = new List<WatchItem>();
         var reader = await connection.StreamAsChannelAsync<WatchItem>("Watch", requestId, afterSeq).WaitAsync(StreamHubServer.Timeout);
-        while (await reader.WaitToReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout))
-        {
-            while (reader.TryRead(out var item))
-            {
-                items.Add(item);
-            }
-        }
-
-        return items;
+        return await Streams.ReadToEndAsync(reader);
     }
 
     /// <summary>Records GroupToken and GroupCompleted messages per request.</summary>

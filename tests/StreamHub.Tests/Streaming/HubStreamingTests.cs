@@ -170,16 +170,7 @@ public sealed class HubStreamingTests : IAsyncLifetime
 
     internal static async Task<List<string>> ReadAllAsync(HubConnection connection, object request)
     {
-        var tokens = new List<string>();
         var reader = await connection.StreamAsChannelAsync<string>("Stream", request).WaitAsync(StreamHubServer.Timeout);
-        while (await reader.WaitToReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout))
-        {
-            while (reader.TryRead(out var token))
-            {
-                tokens.Add(token);
-            }
-        }
-
-        return tokens;
+        return await Streams.ReadToEndAsync(reader);
     }
 }

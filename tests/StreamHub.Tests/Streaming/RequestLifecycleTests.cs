@@ -23,7 +23,7 @@ public sealed class RequestLifecycleTests
 
         Assert.True(requests.TryAbort("runaway", ErrorCodes.Aborted, "an operator ended this request"));
 
-        var error = await Assert.ThrowsAsync<HubException>(() => DrainAsync(reader));
+        var error = await Assert.ThrowsAsync<HubException>(() => Streams.ReadToEndAsync(reader));
         Assert.Equal("aborted: an operator ended this request", error.Message);
         await server.AssertUpstreamIdleAsync();
         Assert.Equal(0, requests.Count);
@@ -42,7 +42,7 @@ public sealed class RequestLifecycleTests
 
             var stopping = server.DisposeAsync().AsTask();
 
-            var error = await Assert.ThrowsAsync<HubException>(() => DrainAsync(reader));
+            var error = await Assert.ThrowsAsync<HubException>(() => Streams.ReadToEndAsync(reader));
             Assert.StartsWith("shutting_down: ", error.Message, StringComparison.Ordinal);
             await stopping.WaitAsync(StreamHubServer.Timeout);
         }
@@ -61,18 +61,8 @@ public sealed class RequestLifecycleTests
         await first.ReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout);
 
         var second = await connection.StreamAsChannelAsync<string>("Stream", new StreamRequest { RequestId = "same", Prompt = "again" });
-        var error = await Assert.ThrowsAsync<HubException>(() => DrainAsync(second));
+        var error = await Assert.ThrowsAsync<HubException>(() => Streams.ReadToEndAsync(second));
 
         Assert.StartsWith("invalid_request: requestId same is already in flight", error.Message, StringComparison.Ordinal);
-    }
-
-    private static async Task DrainAsync(System.Threading.Channels.ChannelReader<string> reader)
-    {
-        while (await reader.WaitToReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout))
-        {
-            while (reader.TryRead(out _))
-            {
-            }
-        }
     }
 }
