@@ -3,12 +3,6 @@ using System.Text.Json.Serialization;
 
 namespace StreamHub.Emulator.Control;
 
-/// <summary>The <c>/emulator/script</c> body.</summary>
-internal sealed record ScriptRequest(IReadOnlyList<string>? Faults);
-
-/// <summary>How many scripted faults wait for requests.</summary>
-internal sealed record ScriptAccepted(int Queued);
-
 /// <summary>The control endpoints speak camelCase JSON, like the rest of StreamHub's own APIs.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(EmulatorStats))]

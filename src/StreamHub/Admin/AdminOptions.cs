@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace StreamHub.Admin;
 
 /// <summary>
@@ -14,12 +12,4 @@ internal sealed class AdminOptions
     public string? ApiKey { get; set; }
 
     public bool? PublicApiDocs { get; set; }
-}
-
-internal sealed class AdminOptionsValidator : IValidateOptions<AdminOptions>
-{
-    public ValidateOptionsResult Validate(string? name, AdminOptions options)
-        => options.ApiKey is { Length: > 0 and < 16 }
-            ? ValidateOptionsResult.Fail("Admin:ApiKey must be at least 16 characters (or absent to turn the admin endpoints off)")
-            : ValidateOptionsResult.Success;
 }

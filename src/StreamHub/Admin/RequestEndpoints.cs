@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using StreamHub.Admission;
+using StreamHub.Contracts;
 using StreamHub.Streaming;
 
 namespace StreamHub.Admin;

@@ -1,3 +1,5 @@
+using StreamHub.Contracts;
+
 namespace StreamHub.Admission;
 
 /// <summary>A consistent picture of the pool and its queues, for operators and metrics.</summary>
@@ -17,12 +19,3 @@ internal sealed record AdmissionSnapshot(
 {
     public int Queued(Priority priority) => QueuedByPriority[(int)priority];
 }
-
-/// <summary>One waiter; <paramref name="EffectivePriority"/> is its priority after aging.</summary>
-internal sealed record QueuedRequest(
-    string RequestId,
-    string Tenant,
-    Priority Priority,
-    Priority EffectivePriority,
-    TimeSpan Age,
-    int Position);

@@ -1,3 +1,5 @@
+using StreamHub.Contracts;
+
 namespace StreamHub.Admission;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Threading.RateLimiting;
-using StreamHub.Streaming;
-
 namespace StreamHub.Admission;
 
 /// <summary>Who starts next: the pool and backpressure rules, aging, grants and rejections.</summary>

@@ -1,5 +1,4 @@
-using System.Threading.RateLimiting;
-using StreamHub.Streaming;
+using StreamHub.Contracts;
 
 namespace StreamHub.Admission;
 

@@ -1,6 +1,6 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
-using StreamHub.Streaming;
+using StreamHub.Contracts;
 
 namespace StreamHub.Admission;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using StreamHub.Streaming;
+using StreamHub.Contracts;
 
 namespace StreamHub.Admission;
 

@@ -28,14 +28,3 @@ internal sealed class FanoutOptions
     [Range(16, 1_000_000, ErrorMessage = "Fanout:GroupBuffer must be between {1} and {2}.")]
     public int GroupBuffer { get; set; } = 4096;
 }
-
-/// <summary>Settings under <c>Redis</c>: absent connection string means one instance, in memory.</summary>
-internal sealed class RedisSettings
-{
-    public const string Section = "Redis";
-
-    public string? ConnectionString { get; set; }
-
-    [RegularExpression("^[A-Za-z0-9_.:-]{1,64}$", ErrorMessage = "Redis:ChannelPrefix must match {1}.")]
-    public string ChannelPrefix { get; set; } = "streamhub";
-}

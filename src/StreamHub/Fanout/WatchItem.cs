@@ -6,27 +6,3 @@ namespace StreamHub.Fanout;
 /// <remarks>The data-contract names give MessagePack clients the same camelCase keys JSON clients see.</remarks>
 [DataContract]
 public sealed record WatchItem([property: DataMember(Name = "seq")] long Seq, [property: DataMember(Name = "text")] string Text);
-
-/// <summary>
-/// Where a request's tokens are kept so that watchers on any instance can replay and tail them: in
-/// memory for one instance, a Redis Stream per request when several instances share Redis.
-/// </summary>
-internal interface IWatchStore
-{
-    /// <summary>Starts a request's buffer; the writer is called from the request's own stream only.</summary>
-    IWatchWriter Open(string requestId, string tenant);
-
-    /// <summary>
-    /// The tokens after <paramref name="afterSeq"/>: first those already kept, then live ones, then the end
-    /// (normal completion, or a <c>StreamHubException</c> with the request's code).
-    /// </summary>
-    IAsyncEnumerable<WatchItem> WatchAsync(string requestId, string tenant, long afterSeq, CancellationToken cancellationToken);
-}
-
-internal interface IWatchWriter
-{
-    void Append(long seq, string text);
-
-    /// <summary>Ends the buffer; <paramref name="code"/> is null on success.</summary>
-    void Complete(string? code);
-}

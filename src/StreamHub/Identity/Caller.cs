@@ -1,4 +1,4 @@
-using StreamHub.Admission;
+using StreamHub.Contracts;
 
 namespace StreamHub.Identity;
 

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
-using StreamHub.Admission;
-using StreamHub.Streaming;
+using StreamHub.Contracts;
 
 namespace StreamHub.Identity;
 

@@ -37,24 +37,3 @@ internal static class IdentityExtensions
         return builder;
     }
 }
-
-/// <summary>A hub caller is a tenant, or anyone when anonymous access is on and no bad key was presented.</summary>
-internal sealed class HubCallerRequirement : IAuthorizationRequirement;
-
-internal sealed class HubCallerHandler(IOptions<IdentityOptions> options) : AuthorizationHandler<HubCallerRequirement>
-{
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, HubCallerRequirement requirement)
-    {
-        if (context.User.HasClaim(c => c.Type == IdentityClaims.Tenant))
-        {
-            context.Succeed(requirement);
-        }
-        else if (options.Value.AllowAnonymous && context.Resource is HttpContext http
-            && ApiKeyAuthenticationHandler.PresentedKey(http.Request) is null)
-        {
-            context.Succeed(requirement);
-        }
-
-        return Task.CompletedTask;
-    }
-}

@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using System.Text.RegularExpressions;
-using StreamHub.Admission;
+using StreamHub.Contracts;
 
 namespace StreamHub.Identity;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using StreamHub.Upstream;
+using StreamHub.Contracts;
 
 namespace StreamHub.Observability;
 

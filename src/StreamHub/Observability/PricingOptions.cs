@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace StreamHub.Observability;
 
 /// <summary>
@@ -12,33 +10,4 @@ internal sealed class PricingOptions
     public const string Section = "Pricing";
 
     public Dictionary<string, ModelPrice> Models { get; set; } = new(StringComparer.OrdinalIgnoreCase);
-}
-
-internal sealed class ModelPrice
-{
-    public decimal InputPerMillion { get; set; }
-
-    public decimal OutputPerMillion { get; set; }
-}
-
-internal sealed class PricingOptionsValidator : IValidateOptions<PricingOptions>
-{
-    public ValidateOptionsResult Validate(string? name, PricingOptions options)
-    {
-        var failures = new List<string>();
-        foreach (var (model, price) in options.Models)
-        {
-            if (price.InputPerMillion < 0)
-            {
-                failures.Add($"Pricing:Models:{model}:InputPerMillion must not be negative");
-            }
-
-            if (price.OutputPerMillion < 0)
-            {
-                failures.Add($"Pricing:Models:{model}:OutputPerMillion must not be negative");
-            }
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
 }

@@ -42,6 +42,3 @@ internal sealed class SlidingSample(int capacity = 2048)
     private static double At(double[] sorted, double p)
         => Math.Round(sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)], 1);
 }
-
-/// <summary>Percentiles of a sliding sample, in milliseconds; null while the sample is empty.</summary>
-public sealed record Percentiles(int Count, double? P50, double? P95, double? P99);

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using StreamHub.Admission;
-using StreamHub.Upstream;
+using StreamHub.Contracts;
 
 namespace StreamHub.Observability;
 

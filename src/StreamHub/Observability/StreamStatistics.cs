@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using StreamHub.Upstream;
+using StreamHub.Contracts;
 
 namespace StreamHub.Observability;
 
@@ -119,22 +119,3 @@ internal sealed class StreamStatistics(TimeProvider time)
         }
     }
 }
-
-/// <summary>Request outcomes since start: failures after admission and rejections before it, by code.</summary>
-public sealed record StreamTotals(
-    long Admitted,
-    long Completed,
-    long Canceled,
-    long Tokens,
-    IReadOnlyDictionary<string, long> Failed,
-    IReadOnlyDictionary<string, long> Rejected);
-
-/// <summary>One tenant's reported usage and its cost; <paramref name="UnpricedRequests"/> used a model without a price.</summary>
-public sealed record TenantUsageReport(
-    string Tenant,
-    long Requests,
-    long PromptTokens,
-    long CompletionTokens,
-    long TotalTokens,
-    decimal Cost,
-    long UnpricedRequests);

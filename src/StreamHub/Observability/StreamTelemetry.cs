@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Polly.CircuitBreaker;
 using StreamHub.Admission;
+using StreamHub.Contracts;
 using StreamHub.Upstream;
 
 namespace StreamHub.Observability;

@@ -1,7 +1,7 @@
 using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using StreamHub.Contracts;
 using StreamHub.Identity;
 using StreamHub.Streaming;
 using StreamHub.Upstream;

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text.Json;
-using StreamHub.Streaming;
+using StreamHub.Contracts;
 
 namespace StreamHub.OpenAi;
 

@@ -1,8 +1,7 @@
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using StreamHub.Contracts;
 using StreamHub.Identity;
-using StreamHub.Streaming;
 using StreamHub.Upstream;
 
 namespace StreamHub.OpenAi;
@@ -29,12 +28,3 @@ internal static class ModelsEndpoint
         return TypedResults.Json(new ModelList("list", [card]), OpenAiJsonContext.Default.ModelList);
     }
 }
-
-/// <summary>The <c>/v1/models</c> answer.</summary>
-internal sealed record ModelList(string Object, IReadOnlyList<ModelCard> Data);
-
-internal sealed record ModelCard(string Id, string Object, long Created, string OwnedBy);
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
-[JsonSerializable(typeof(ModelList))]
-internal sealed partial class OpenAiJsonContext : JsonSerializerContext;

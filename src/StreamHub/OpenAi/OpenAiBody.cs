@@ -1,4 +1,5 @@
 using System.Text.Json;
+using StreamHub.Contracts;
 using StreamHub.Streaming;
 
 namespace StreamHub.OpenAi;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using StreamHub.Streaming;
+using StreamHub.Contracts;
 
 namespace StreamHub.OpenAi;
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using StreamHub.Admission;
+using StreamHub.Contracts;
 using StreamHub.Fanout;
 using StreamHub.Identity;
 using StreamHub.Observability;

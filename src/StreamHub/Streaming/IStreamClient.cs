@@ -1,3 +1,5 @@
+using StreamHub.Contracts;
+
 namespace StreamHub.Streaming;
 
 /// <summary>The callbacks a hub client may handle (the typed half of <c>Hub&lt;IStreamClient&gt;</c>).</summary>

@@ -1,3 +1,5 @@
+using StreamHub.Contracts;
+
 namespace StreamHub.Streaming;
 
 /// <summary>

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using StreamHub.Admission;
-using StreamHub.Upstream;
+using StreamHub.Contracts;
 
 namespace StreamHub.Streaming;
 
@@ -256,14 +255,4 @@ internal static partial class StreamRequestParser
 
     [GeneratedRegex("^[A-Za-z0-9_.:-]{1,64}$", RegexOptions.CultureInvariant)]
     private static partial Regex GroupShape();
-}
-
-/// <summary>Whose wire names a request body uses.</summary>
-internal enum RequestShape
-{
-    /// <summary>The hub contract's camelCase (<c>maxTokens</c>, <c>requestId</c>).</summary>
-    Hub,
-
-    /// <summary>OpenAI's chat body: snake_case, <c>max_completion_tokens</c> as an alias of <c>max_tokens</c>.</summary>
-    OpenAi,
 }

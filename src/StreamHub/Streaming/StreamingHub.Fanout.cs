@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
+using StreamHub.Contracts;
 using StreamHub.Fanout;
 using StreamHub.Identity;
 

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using StreamHub.Contracts;
 using StreamHub.Fanout;
 using StreamHub.Identity;
 

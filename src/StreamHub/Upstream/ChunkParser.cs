@@ -1,4 +1,5 @@
 using System.Text.Json;
+using StreamHub.Contracts;
 
 namespace StreamHub.Upstream;
 

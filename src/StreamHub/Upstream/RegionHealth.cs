@@ -1,5 +1,3 @@
-using Polly.CircuitBreaker;
-
 namespace StreamHub.Upstream;
 
 /// <summary>What operators see of one region: breaker state, failures, latency, last error.</summary>
@@ -18,18 +16,3 @@ public sealed record RegionHealth(
     int ActiveStreams,
     long Attempts,
     long Failures);
-
-/// <summary>Breaker states as operators name them.</summary>
-internal static class RegionStates
-{
-    public static string Describe(CircuitState state, bool disabled) => disabled
-        ? "disabled"
-        : state switch
-        {
-            CircuitState.Closed => "closed",
-            CircuitState.Open => "open",
-            CircuitState.HalfOpen => "half-open",
-            CircuitState.Isolated => "isolated",
-            _ => "unknown",
-        };
-}

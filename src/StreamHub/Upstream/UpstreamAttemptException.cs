@@ -1,4 +1,4 @@
-using StreamHub.Streaming;
+using StreamHub.Contracts;
 
 namespace StreamHub.Upstream;
 

@@ -1,9 +1,7 @@
 using System.Text.Json;
+using StreamHub.Contracts;
 
 namespace StreamHub.Upstream;
-
-/// <summary>One chat message as the upstream receives it.</summary>
-public sealed record ChatMessage(string Role, string Content);
 
 /// <summary>What StreamHub asks of an upstream region: the validated request, in the upstream's terms.</summary>
 internal sealed record UpstreamCall(IReadOnlyList<ChatMessage> Messages, string Model, int? MaxTokens, double? Temperature)

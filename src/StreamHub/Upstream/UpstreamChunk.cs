@@ -1,7 +1,6 @@
-namespace StreamHub.Upstream;
+using StreamHub.Contracts;
 
-/// <summary>Token usage the upstream reports for one completion.</summary>
-public sealed record UsageInfo(int PromptTokens, int CompletionTokens, int TotalTokens);
+namespace StreamHub.Upstream;
 
 /// <summary>
 /// One SSE event of a chat-completion stream, reduced to what StreamHub acts on. A single chunk may carry

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.ServerSentEvents;
 using Polly;
-using StreamHub.Streaming;
+using StreamHub.Contracts;
 
 namespace StreamHub.Upstream;
 

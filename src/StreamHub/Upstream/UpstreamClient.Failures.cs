@@ -1,5 +1,5 @@
 using System.Text.Json;
-using StreamHub.Streaming;
+using StreamHub.Contracts;
 
 namespace StreamHub.Upstream;
 

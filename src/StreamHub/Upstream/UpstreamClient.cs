@@ -1,12 +1,9 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Polly;
-using Polly.Retry;
-using StreamHub.Streaming;
+using StreamHub.Contracts;
 
 namespace StreamHub.Upstream;
 

@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using BenchmarkDotNet.Attributes;
 using StreamHub.Admission;
+using StreamHub.Contracts;
 
 namespace StreamHub.Benchmarks.Micro;
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using StreamHub.Streaming;
+using StreamHub.Contracts;
 using StreamHub.Upstream;
 
 namespace StreamHub.Benchmarks.Micro;

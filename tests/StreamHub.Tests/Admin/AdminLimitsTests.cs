@@ -1,11 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Threading.Channels;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using StreamHub.Admin;
 using StreamHub.Admission;
-using StreamHub.Streaming;
+using StreamHub.Contracts;
 using StreamHub.Tests.Infrastructure;
 using static StreamHub.Tests.Admin.AdminTestKit;
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using StreamHub.Admin;
 using StreamHub.Admission;
-using StreamHub.Streaming;
+using StreamHub.Contracts;
 using StreamHub.Tests.Infrastructure;
 using static StreamHub.Tests.Admin.AdminTestKit;
 

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR.Client;
+using StreamHub.Contracts;
 using StreamHub.Streaming;
 using StreamHub.Tests.Infrastructure;
 

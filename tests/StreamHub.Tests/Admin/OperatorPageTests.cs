@@ -1,5 +1,5 @@
 using Microsoft.Playwright;
-using StreamHub.Streaming;
+using StreamHub.Contracts;
 using StreamHub.Tests.Browser;
 using StreamHub.Tests.Infrastructure;
 using static StreamHub.Tests.Admin.AdminTestKit;

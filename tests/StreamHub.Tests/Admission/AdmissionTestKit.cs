@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Time.Testing;
 using StreamHub.Admission;
+using StreamHub.Contracts;
 
 namespace StreamHub.Tests.Admission;
 

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using StreamHub.Contracts;
 using StreamHub.Streaming;
 using StreamHub.Tests.Infrastructure;
 using static StreamHub.Tests.Infrastructure.Streams;

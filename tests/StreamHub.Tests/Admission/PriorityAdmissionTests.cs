@@ -1,7 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Time.Testing;
 using StreamHub.Admission;
-using StreamHub.Streaming;
+using StreamHub.Contracts;
 using static StreamHub.Tests.Admission.AdmissionTestKit;
 
 namespace StreamHub.Tests.Admission;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using StreamHub.Admission;
-using StreamHub.Streaming;
+using StreamHub.Contracts;
 
 namespace StreamHub.Tests.Admission;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using StreamHub.Contracts;
 using StreamHub.Emulator;
 using StreamHub.Fanout;
 using StreamHub.Streaming;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using StreamHub.Contracts;
 using StreamHub.Fanout;
-using StreamHub.Streaming;
 
 namespace StreamHub.Tests.Fanout;
 

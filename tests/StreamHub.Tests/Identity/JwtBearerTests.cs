@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using StreamHub.Admission;
-using StreamHub.Streaming;
+using StreamHub.Contracts;
 using StreamHub.Emulator;
 using StreamHub.Tests.Admin;
 using StreamHub.Tests.Infrastructure;

@@ -3,10 +3,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using StreamHub.Contracts;
 using StreamHub.Emulator;
-using StreamHub.Streaming;
 using StreamHub.Upstream;
 
 namespace StreamHub.Tests.Infrastructure;

@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using StreamHub.Streaming;
+using StreamHub.Contracts;
 using StreamHub.Tests.Admin;
 using StreamHub.Tests.Infrastructure;
 using static StreamHub.Tests.Admin.AdminTestKit;

@@ -1,5 +1,5 @@
 using StreamHub.Admin;
-using StreamHub.Streaming;
+using StreamHub.Contracts;
 using StreamHub.Tests.Admin;
 using StreamHub.Tests.Infrastructure;
 using static StreamHub.Tests.Admin.AdminTestKit;

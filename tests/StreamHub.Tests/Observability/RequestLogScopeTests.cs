@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using StreamHub.Streaming;
+using StreamHub.Contracts;
 using StreamHub.Tests.Infrastructure;
 using StreamHub.Tests.Streaming;
 

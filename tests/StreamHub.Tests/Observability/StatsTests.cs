@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
 using StreamHub.Admin;
+using StreamHub.Contracts;
 using StreamHub.Observability;
-using StreamHub.Streaming;
 using StreamHub.Tests.Admin;
 using StreamHub.Tests.Infrastructure;
 using static StreamHub.Tests.Admin.AdminTestKit;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
-using StreamHub.Streaming;
+using StreamHub.Contracts;
 using StreamHub.Tests.Infrastructure;
 
 namespace StreamHub.Tests.Streaming;

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
-using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Time.Testing;
+using StreamHub.Contracts;
 using StreamHub.Emulator;
 using StreamHub.Streaming;
 using StreamHub.Tests.Infrastructure;

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using StreamHub.Contracts;
 using StreamHub.Emulator;
 using StreamHub.Streaming;
 using StreamHub.Tests.Infrastructure;
@@ -143,8 +144,8 @@ public sealed class HubStreamingTests : IAsyncLifetime
     {
         await using var connection = await _server.ConnectAsync();
         var history = Enumerable.Range(0, 200)
-            .Select(i => new StreamHub.Upstream.ChatMessage(i % 2 == 0 ? "user" : "assistant", new string('h', 1000) + i))
-            .Append(new StreamHub.Upstream.ChatMessage("user", "sum it up"))
+            .Select(i => new StreamHub.Contracts.ChatMessage(i % 2 == 0 ? "user" : "assistant", new string('h', 1000) + i))
+            .Append(new StreamHub.Contracts.ChatMessage("user", "sum it up"))
             .ToList();
 
         var tokens = await ReadAllAsync(connection, new StreamRequest { Messages = history, MaxTokens = 4 });

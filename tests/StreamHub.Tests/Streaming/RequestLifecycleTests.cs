@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using StreamHub.Admission;
+using StreamHub.Contracts;
 using StreamHub.Streaming;
 using StreamHub.Tests.Infrastructure;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using StreamHub.Admission;
+using StreamHub.Contracts;
 using StreamHub.Streaming;
 
 namespace StreamHub.Tests.Streaming;

@@ -1,5 +1,6 @@
 using System.Net.ServerSentEvents;
 using System.Text;
+using StreamHub.Contracts;
 using StreamHub.Upstream;
 
 namespace StreamHub.Tests.Upstream;

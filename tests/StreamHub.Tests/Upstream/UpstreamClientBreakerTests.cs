@@ -1,5 +1,5 @@
 using Polly.CircuitBreaker;
-using StreamHub.Streaming;
+using StreamHub.Contracts;
 using StreamHub.Tests.Infrastructure;
 
 namespace StreamHub.Tests.Upstream;

@@ -1,5 +1,5 @@
+using StreamHub.Contracts;
 using StreamHub.Emulator;
-using StreamHub.Streaming;
 using StreamHub.Tests.Infrastructure;
 using StreamHub.Upstream;
 

@@ -1,5 +1,5 @@
+using StreamHub.Contracts;
 using StreamHub.Emulator;
-using StreamHub.Streaming;
 using StreamHub.Tests.Infrastructure;
 using StreamHub.Upstream;
 
@@ -279,7 +279,7 @@ public sealed class UpstreamClientStreamTests
         Assert.Equal(["r0", "r1"], progress.Regions);
     }
 
-    private sealed class StartedRecorder : StreamHub.Streaming.IStreamProgress
+    private sealed class StartedRecorder : IStreamProgress
     {
         public List<string> Regions { get; } = [];
 
@@ -291,7 +291,7 @@ public sealed class UpstreamClientStreamTests
             return default;
         }
 
-        public ValueTask UsageAsync(StreamHub.Streaming.UsageReport usage) => default;
+        public ValueTask UsageAsync(UsageReport usage) => default;
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-namespace StreamHub.Admission;
+namespace StreamHub.Contracts;
 
 /// <summary>The four admission tiers, most urgent first; the numeric value orders the queues.</summary>
 public enum Priority

@@ -1,0 +1,3 @@
+namespace StreamHub.Admin;
+
+public sealed record AdminQueueLimits(int Critical, int High, int Normal, int Low);

@@ -1,0 +1,3 @@
+namespace StreamHub.Admin;
+
+public sealed record AdminQueueLimitsUpdate(int? Critical, int? High, int? Normal, int? Low);

@@ -1,0 +1,14 @@
+namespace StreamHub.Contracts;
+
+/// <summary>What the pipeline tells a front door while a request runs (the hub forwards it to the caller).</summary>
+internal interface IStreamProgress
+{
+    ValueTask QueuedAsync(int position);
+
+    ValueTask StartedAsync(string region);
+
+    ValueTask UsageAsync(UsageReport usage);
+
+    /// <summary>The upstream's finish reason (<c>stop</c>, <c>length</c>, ...), when it gave one.</summary>
+    ValueTask FinishedAsync(string reason) => default;
+}

@@ -1,0 +1,3 @@
+namespace StreamHub.OpenAi;
+
+internal sealed record ModelCard(string Id, string Object, long Created, string OwnedBy);

@@ -1,0 +1,110 @@
+using StreamHub.Contracts;
+using StreamHub.Fanout;
+
+namespace StreamHub.Streaming;
+
+/// <summary>One request in flight. Its token fires when the caller goes away or an operator aborts it.</summary>
+internal sealed class ActiveRequest : IDisposable
+{
+    private readonly ActiveRequests _owner;
+    private readonly CancellationTokenSource _cancel;
+    private readonly CancellationTokenRegistration _callerGone;
+    private StreamHubException? _abortReason;
+    private int _disposed;
+
+    internal ActiveRequest(
+        ActiveRequests owner,
+        string id,
+        string tenant,
+        Priority priority,
+        TimeProvider timeProvider,
+        TimeSpan? resumeGrace,
+        CancellationToken callerToken)
+    {
+        _owner = owner;
+        Id = id;
+        Tenant = tenant;
+        Priority = priority;
+        CreatedAt = timeProvider.GetUtcNow();
+        _cancel = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
+        ResumeGrace = resumeGrace ?? TimeSpan.Zero;
+
+        // The caller leaving ends the request at once, or after the grace of a resumable request.
+        _callerGone = callerToken.Register(static s => ((ActiveRequest)s!).CancelAfter(((ActiveRequest)s!).ResumeGrace), this);
+    }
+
+    /// <summary>How long the request outlives its caller (zero unless resumable).</summary>
+    public TimeSpan ResumeGrace { get; }
+
+    public string Id { get; }
+
+    public string Tenant { get; }
+
+    public Priority Priority { get; }
+
+    public DateTimeOffset CreatedAt { get; }
+
+    public string? Region { get; set; }
+
+    public bool Started => Region is not null;
+
+    /// <summary>Tokens delivered so far: the fan-out numbers every token, so it is read from there.</summary>
+    public long Tokens => Fanout?.Seq ?? 0;
+
+    /// <summary>The request's fan-out, set once the pipeline starts it.</summary>
+    public FanoutSession? Fanout { get; set; }
+
+    /// <summary>Fires on caller cancel, disconnect, operator abort or shutdown.</summary>
+    public CancellationToken Token => _cancel.Token;
+
+    /// <summary>Why an operator or shutdown ended it; null while it runs or when the caller left.</summary>
+    public StreamHubException? AbortReason => Volatile.Read(ref _abortReason);
+
+    private void CancelAfter(TimeSpan delay)
+    {
+        try
+        {
+            if (delay <= TimeSpan.Zero)
+            {
+                _cancel.Cancel();
+            }
+            else
+            {
+                _cancel.CancelAfter(delay);
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // The request already ended.
+        }
+    }
+
+    public bool Abort(string code, string sentence)
+    {
+        if (Interlocked.CompareExchange(ref _abortReason, new StreamHubException(code, sentence), null) is not null)
+        {
+            return false;
+        }
+
+        try
+        {
+            _cancel.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
+
+        return true;
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _owner.Remove(this);
+            _callerGone.Dispose();
+            _cancel.Dispose();
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace StreamHub.Upstream;
+
+/// <summary>One upstream region (<c>Upstream:Regions:N</c>).</summary>
+internal sealed class RegionOptions
+{
+    [Required]
+    [RegularExpression("^[A-Za-z0-9_.-]{1,64}$")]
+    public string Name { get; set; } = "";
+
+    /// <summary>The OpenAI-compatible base URL, ending in <c>/v1</c>.</summary>
+    [Required]
+    public string BaseUrl { get; set; } = "";
+
+    /// <summary>Sent as <c>Authorization: Bearer</c>; never logged or shown.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Lower numbers are tried first.</summary>
+    [Range(0, 1000)]
+    public int Priority { get; set; }
+
+    /// <summary>
+    /// The region's pooled connections. Over HTTP/1.1 each carries one stream, so this caps the region's
+    /// concurrent streams; keep it at or above <c>Admission:MaxConcurrentStreams</c> (start-up warns).
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxConnections { get; set; } = 1024;
+}
