@@ -6,7 +6,12 @@ namespace StreamHub.Upstream;
 /// tried so far, the regions of the current race (one retry attempt: the first region and its hedges), the
 /// streams that reached a first token, and the first failure no other region can help with.
 /// </summary>
-internal sealed class AttemptRace(UpstreamAttemptRunner runner, RegionSelector selector, TimeProvider timeProvider, byte[] body)
+internal sealed class AttemptRace(
+    UpstreamAttemptRunner runner,
+    RegionSelector selector,
+    TimeProvider timeProvider,
+    UpstreamRequestScope scope,
+    byte[] body)
 {
     private readonly Lock _gate = new();
 
@@ -81,7 +86,7 @@ internal sealed class AttemptRace(UpstreamAttemptRunner runner, RegionSelector s
     {
         try
         {
-            var stream = await runner.OpenAsync(region, body, token);
+            var stream = await runner.OpenAsync(region, body, scope, token);
             lock (_gate)
             {
                 _opened.Add(stream);

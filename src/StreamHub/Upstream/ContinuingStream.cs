@@ -135,7 +135,7 @@ internal sealed class ContinuingStream(
     {
         if (broken.RegionFault is { } fault)
         {
-            region.RecordFailure(fault);
+            scope.RecordFailure(region, fault);
             UpstreamLog.Interrupted(logger, region.Name, _delivered, fault);
         }
 

@@ -21,7 +21,7 @@ internal sealed class StreamOpener(
     public async ValueTask<UpstreamStream> OpenAsync(byte[] body, UpstreamRegion? avoid, UpstreamRequestScope scope)
     {
         var context = ResilienceContextPool.Shared.Get(scope.Token);
-        var race = new AttemptRace(runner, selector, timeProvider, body);
+        var race = new AttemptRace(runner, selector, timeProvider, scope, body);
         if (avoid is not null)
         {
             race.Avoid(avoid);

@@ -20,7 +20,7 @@ internal sealed class UpstreamAttemptRunner(
     private static readonly MediaTypeWithQualityHeaderValue EventStream = new("text/event-stream");
 
     /// <summary>The region's stream, its first content event read; or an <see cref="UpstreamAttemptException"/>.</summary>
-    public async ValueTask<UpstreamStream> OpenAsync(UpstreamRegion region, byte[] body, CancellationToken token)
+    public async ValueTask<UpstreamStream> OpenAsync(UpstreamRegion region, byte[] body, UpstreamRequestScope scope, CancellationToken token)
     {
         var startedAt = timeProvider.GetTimestamp();
         var watchdog = new CancellationTokenSource(options.Timeouts.FirstToken, timeProvider);
@@ -75,7 +75,7 @@ internal sealed class UpstreamAttemptRunner(
             var failure = UpstreamFailureClassifier.FromException(ex, region.Name, timedOut, options.Timeouts);
             if (failure.CountsAgainstRegion)
             {
-                region.RecordFailure(failure.Message);
+                scope.RecordFailure(region, failure.Message);
             }
             else
             {
