@@ -8,8 +8,9 @@ namespace StreamHub.Upstream;
 /// </summary>
 /// <remarks>
 /// The breaker counts consecutive failures (attempts before the first token and streams that break after
-/// it); a stream that finishes resets the count, and a caller's fault (400, 401, a cancelled request) neither
-/// counts nor resets. Polly v8's breaker cannot express this: it samples a failure ratio over a window, so
+/// it), at most one per request, so one request retried on a failing region (one bad prompt) cannot open it
+/// for everyone; a stream that finishes resets the count, and a caller's fault (400, 401, a cancelled
+/// request) neither counts nor resets. Polly v8's breaker cannot express this: it samples a failure ratio over a window, so
 /// one success in the window keeps it closed however many failures follow, a caller fault counts as a
 /// success, and its state stays <c>Open</c> until an execution passes through it, which the selector
 /// (skipping open regions) never lets happen. The state machine is small, on the injected TimeProvider:
@@ -187,14 +188,24 @@ internal sealed class UpstreamRegion
     }
 
     /// <summary>A failure that is the region's: before the first token or mid-stream.</summary>
-    public void RecordFailure(string error)
+    /// <param name="error">The reason operators see as the region's last error.</param>
+    /// <param name="counts">
+    /// Whether it counts toward <c>FailureThreshold</c>: false for a request's further failures on this region,
+    /// since the breaker counts one per request (see <see cref="UpstreamRequestScope.RecordFailure"/>). Either
+    /// way it is recorded, and a failed half-open trial reopens the breaker.
+    /// </param>
+    public void RecordFailure(string error, bool counts = true)
     {
         Interlocked.Increment(ref _failures);
         DateTimeOffset? opened = null;
         lock (_gate)
         {
             var now = _timeProvider.GetUtcNow();
-            _consecutiveFailures++;
+            if (counts)
+            {
+                _consecutiveFailures++;
+            }
+
             _lastError = error;
             _lastErrorAt = now;
             var state = StateLocked();

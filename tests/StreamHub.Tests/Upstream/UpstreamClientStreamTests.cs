@@ -256,11 +256,11 @@ public sealed class UpstreamClientStreamTests
 
         Assert.Null(error);
         var texts = UpstreamHarness.Texts(chunks);
-        Assert.Equal([.. Answer.Take(4), .. EmulatorText.Tokens(UpstreamClient.ContinuePrompt, 12)], texts);
+        Assert.Equal([.. Answer.Take(4), .. EmulatorText.Tokens(ContinuingStream.ContinuePrompt, 12)], texts);
         Assert.Equal(1, h.RequestCount(0));
         var continued = Assert.Single(h.Emulators[1].State.GetRequests());
         Assert.Equal(
-            [new EmulatorMessage("user", "hello"), new EmulatorMessage("assistant", string.Concat(Answer.Take(4))), new EmulatorMessage("user", UpstreamClient.ContinuePrompt)],
+            [new EmulatorMessage("user", "hello"), new EmulatorMessage("assistant", string.Concat(Answer.Take(4))), new EmulatorMessage("user", ContinuingStream.ContinuePrompt)],
             continued.Messages);
         Assert.Single(chunks, c => c.FinishReason is not null);
         await h.AssertUpstreamIdleAsync();
