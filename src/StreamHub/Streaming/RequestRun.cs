@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using StreamHub.Contracts;
 using StreamHub.Fanout;
 using StreamHub.Observability;
@@ -12,66 +11,41 @@ namespace StreamHub.Streaming;
 /// rest; any other request ends at once. Whichever way it ends, watchers and group members learn how, and
 /// every lease is released exactly once.
 /// </summary>
-internal sealed class RequestRun(
-    ActiveRequest active,
-    StreamObservation observed,
-    FanoutSession fan,
-    IAsyncEnumerator<string> tokens,
-    bool resumable,
-    ILogger logger)
+internal sealed class RequestRun
 {
+    private readonly ActiveRequest _active;
+    private readonly StreamObservation _observed;
+    private readonly FanoutSession _fan;
+    private readonly IAsyncEnumerator<string> _tokens;
+    private readonly IAsyncEnumerator<string> _published;
+    private readonly bool _resumable;
+    private readonly ILogger _logger;
+
     // What watchers and group members learn: null on success, the code otherwise ("aborted" when the
     // caller left and nothing else was learned).
     private string? _endCode = ErrorCodes.Aborted;
     private bool _ended;
 
-    public string Current => tokens.Current;
+    public RequestRun(
+        ActiveRequest active, StreamObservation observed, FanoutSession fan, IAsyncEnumerator<string> tokens, bool resumable, ILogger logger)
+    {
+        _active = active;
+        _observed = observed;
+        _fan = fan;
+        _tokens = tokens;
+        _resumable = resumable;
+        _logger = logger;
+        _published = PublishedAsync().GetAsyncEnumerator();
+    }
+
+    public string Current => _published.Current;
 
     /// <summary>
     /// The next token, counted and fanned out before the caller sees it; false at the normal end. A failure
     /// ends the run and is rethrown, as the contract's coded exception where it has a code.
     /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<bool> MoveNextAsync()
-    {
-        try
-        {
-            if (!await tokens.MoveNextAsync())
-            {
-                End(null);
-                observed.Completed();
-                return false;
-            }
-        }
-        catch (OperationCanceledException) when (active.AbortReason is { } reason)
-        {
-            // An operator or shutdown ended it, not the caller: say so with the contract code.
-            End(reason.Code);
-            observed.Failed(reason.Code);
-            throw reason;
-        }
-        catch (StreamHubException ex)
-        {
-            End(ex.Code);
-            observed.Failed(ex.Code);
-            throw;
-        }
-        catch (OperationCanceledException)
-        {
-            // The caller left (a resumable request: its grace ran out).
-            End(ErrorCodes.Aborted);
-            throw;
-        }
-        catch (Exception)
-        {
-            End(ErrorCodes.UpstreamError);
-            throw;
-        }
-
-        observed.Token();
-        await fan.PublishAsync(tokens.Current);
-        return true;
-    }
+    /// <remarks>Iterators awaiting iterators allocate nothing per token; an async method here would.</remarks>
+    public ValueTask<bool> MoveNextAsync() => _published.MoveNextAsync();
 
     /// <summary>
     /// The caller stops reading. After the end, or for a request that is not resumable, everything is
@@ -80,12 +54,12 @@ internal sealed class RequestRun(
     /// </summary>
     public ValueTask LeaveAsync()
     {
-        if (_ended || !resumable)
+        if (_ended || !_resumable)
         {
             return ReleaseAsync();
         }
 
-        active.CallerLeft();
+        _active.CallerLeft();
         _ = Task.Run(ContinueWithoutCallerAsync);
         return ValueTask.CompletedTask;
     }
@@ -104,11 +78,56 @@ internal sealed class RequestRun(
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Request {RequestId} failed unexpectedly after its caller left", active.Id);
+            _logger.LogError(ex, "Request {RequestId} failed unexpectedly after its caller left", _active.Id);
         }
         finally
         {
             await ReleaseAsync();
+        }
+    }
+
+    /// <summary>The upstream's tokens, each counted and fanned out; records how the stream ended.</summary>
+    private async IAsyncEnumerable<string> PublishedAsync()
+    {
+        while (true)
+        {
+            try
+            {
+                if (!await _tokens.MoveNextAsync())
+                {
+                    End(null);
+                    _observed.Completed();
+                    break;
+                }
+            }
+            catch (OperationCanceledException) when (_active.AbortReason is { } reason)
+            {
+                // An operator or shutdown ended it, not the caller: say so with the contract code.
+                End(reason.Code);
+                _observed.Failed(reason.Code);
+                throw reason;
+            }
+            catch (StreamHubException ex)
+            {
+                End(ex.Code);
+                _observed.Failed(ex.Code);
+                throw;
+            }
+            catch (OperationCanceledException)
+            {
+                // The caller left (a resumable request: its grace ran out).
+                End(ErrorCodes.Aborted);
+                throw;
+            }
+            catch (Exception)
+            {
+                End(ErrorCodes.UpstreamError);
+                throw;
+            }
+
+            _observed.Token();
+            await _fan.PublishAsync(_tokens.Current);
+            yield return _tokens.Current;
         }
     }
 
@@ -123,18 +142,19 @@ internal sealed class RequestRun(
     {
         try
         {
-            await fan.CompleteAsync(_endCode);
+            await _fan.CompleteAsync(_endCode);
         }
         finally
         {
             try
             {
-                await tokens.DisposeAsync();
+                await _published.DisposeAsync();
+                await _tokens.DisposeAsync();
             }
             finally
             {
-                observed.Dispose();
-                active.Dispose();
+                _observed.Dispose();
+                _active.Dispose();
             }
         }
     }
