@@ -1,6 +1,4 @@
 using System.Threading.Channels;
-using Microsoft.AspNetCore.SignalR;
-using StreamHub.Streaming;
 
 namespace StreamHub.Fanout;
 
@@ -13,16 +11,16 @@ internal sealed class GroupSender
 {
     private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(5);
     private readonly Channel<(long Seq, string? Text, string? Code)> _queue;
-    private readonly IHubContext<StreamingHub, IStreamClient> _hub;
+    private readonly IGroupPublisher _publisher;
     private readonly string _name;
     private readonly string _group;
     private readonly string _requestId;
     private readonly ILogger _logger;
     private readonly Task _loop;
 
-    public GroupSender(IHubContext<StreamingHub, IStreamClient> hub, string name, string group, string requestId, int capacity, ILogger logger)
+    public GroupSender(IGroupPublisher publisher, string name, string group, string requestId, int capacity, ILogger logger)
     {
-        _hub = hub;
+        _publisher = publisher;
         _name = name;
         _group = group;
         _requestId = requestId;
@@ -69,10 +67,9 @@ internal sealed class GroupSender
 
             try
             {
-                var group = _hub.Clients.Group(_name);
                 await (text is not null
-                    ? group.GroupToken(_group, _requestId, seq, text)
-                    : group.GroupCompleted(_group, _requestId, code));
+                    ? _publisher.TokenAsync(_name, _group, _requestId, seq, text)
+                    : _publisher.CompletedAsync(_name, _group, _requestId, code));
             }
             catch (Exception ex)
             {

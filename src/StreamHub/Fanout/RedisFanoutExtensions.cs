@@ -1,5 +1,5 @@
+using Microsoft.AspNetCore.SignalR;
 using StackExchange.Redis;
-using StreamHub.Streaming;
 
 namespace StreamHub.Fanout;
 
@@ -22,13 +22,20 @@ internal static class RedisFanoutExtensions
 
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(configuration));
         builder.Services.AddSingleton<IWatchStore, RedisWatchStore>();
-        builder.Services.AddSignalR().AddStackExchangeRedis(o => o.Configuration.ChannelPrefix = configuration.ChannelPrefix);
+        new Backplane(builder.Services).AddStackExchangeRedis(o => o.Configuration.ChannelPrefix = configuration.ChannelPrefix);
         builder.Services.AddOptions<Microsoft.AspNetCore.SignalR.StackExchangeRedis.RedisOptions>()
             .Configure<IConnectionMultiplexer>((o, multiplexer) => o.ConnectionFactory = _ => Task.FromResult(multiplexer));
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
-
-        // AddSignalR() above re-adds the plain JSON protocol; keep every error coded.
-        builder.Services.UseCodedErrors();
         return builder;
+    }
+
+    /// <summary>
+    /// The hub's SignalR registration (AddStreaming) made the server builder; this one only carries the Redis
+    /// backplane's services. Calling <c>AddSignalR()</c> again here would re-add the plain JSON protocol
+    /// beside the coded-error one the hub registered.
+    /// </summary>
+    private sealed class Backplane(IServiceCollection services) : ISignalRServerBuilder
+    {
+        public IServiceCollection Services => services;
     }
 }

@@ -1,6 +1,4 @@
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
-using StreamHub.Streaming;
 
 namespace StreamHub.Fanout;
 
@@ -10,7 +8,7 @@ namespace StreamHub.Fanout;
 /// </summary>
 internal sealed class TokenFanout(
     IWatchStore store,
-    IHubContext<StreamingHub, IStreamClient> hub,
+    IGroupPublisher groups,
     IOptions<FanoutOptions> options,
     ILogger<TokenFanout> logger)
 {
@@ -19,6 +17,6 @@ internal sealed class TokenFanout(
         var watch = store.Open(requestId, tenant);
         return group is null
             ? new FanoutSession(watch, groupSender: null)
-            : new FanoutSession(watch, new GroupSender(hub, GroupNames.For(tenant, group), group, requestId, options.Value.GroupBuffer, logger));
+            : new FanoutSession(watch, new GroupSender(groups, GroupNames.For(tenant, group), group, requestId, options.Value.GroupBuffer, logger));
     }
 }

@@ -10,10 +10,12 @@ namespace StreamHub.OpenAi;
 
 /// <summary>
 /// <c>POST /v1/chat/completions</c>: the second front door. It only translates: OpenAI's body and the
-/// StreamHub headers into a <see cref="CompletionRequest"/>, and <see cref="CompletionPipeline"/>'s tokens
-/// into <c>chat.completion.chunk</c> events (or one <c>chat.completion</c>). The response starts only when
-/// the first token (or the end) arrives, so every failure before it (queue_full, rate_limited, upstream
-/// errors after retries) still gets its real HTTP status; a failure after it is an SSE <c>error</c> event.
+/// StreamHub headers into a <see cref="CompletionRequest"/>, <see cref="CompletionPipeline"/>'s tokens into
+/// <c>chat.completion.chunk</c> events (or one <c>chat.completion</c>), and failures into OpenAI's error
+/// shape (<see cref="FailAsync"/>). The response starts only when the first token (or the end) arrives, so
+/// every failure before it (queue_full, rate_limited, upstream errors after retries) still gets its real
+/// HTTP status; a failure after it is an SSE <c>error</c> event. What a disconnect does to the upstream
+/// (<c>resumable</c> included) is the pipeline's to decide.
 /// </summary>
 internal sealed class ChatCompletionsEndpoint(
     CompletionPipeline pipeline,
@@ -26,66 +28,92 @@ internal sealed class ChatCompletionsEndpoint(
     public async Task HandleAsync(HttpContext http)
     {
         var cancellationToken = http.RequestAborted;
-        CompletionRequest request;
-        Caller caller;
-        OpenAiBody body;
+        CompletionRequest? request = null;
+        IDisposable? scope = null;
+        IAsyncEnumerator<string>? tokens = null;
+        CompletionWriter? events = null;
         try
         {
-            caller = ResolveCaller(http, callers);
-            body = await OpenAiBody.ReadAsync(http.Request, limits.Value, cancellationToken);
+            var caller = ResolveCaller(http, callers);
+            var body = await OpenAiBody.ReadAsync(http.Request, limits.Value, cancellationToken);
             request = body.Request;
+            scope = logger.BeginScope(new RequestLogScope(request.RequestId, caller.Tenant));
+            var progress = new CompletionProgress();
+            var model = request.Model ?? upstream.Value.Model;
+            tokens = pipeline.RunAsync(request, caller, progress, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            var any = await tokens.MoveNextAsync();
+            if (body.Stream)
+            {
+                events = StartEvents(http, request, model, progress);
+                await StreamAsync(http, body, events, tokens, any, progress);
+            }
+            else
+            {
+                await CompleteAsync(http, request, model, tokens, any, progress);
+            }
         }
-        catch (StreamHubException ex)
+        catch (Exception ex) when (ex is not BadHttpRequestException)
         {
-            await new OpenAiError(ex).ExecuteAsync(http);
-            return;
+            // Kestrel answers a body it could not read (too large, cut short) with its own status.
+            await FailAsync(http, request, events, ex);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        finally
         {
-            return;
-        }
+            // Leaving the enumeration ends the request, or lets a resumable one go on for its watchers.
+            if (tokens is not null)
+            {
+                await tokens.DisposeAsync();
+            }
 
-        var progress = new Progress();
-        var model = request.Model ?? upstream.Value.Model;
-        using var scope = logger.BeginScope(new RequestLogScope(request.RequestId, caller.Tenant));
-        var tokens = pipeline.RunAsync(request, caller, progress, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        await using var _ = tokens;
-        bool any;
-        try
-        {
-            any = await tokens.MoveNextAsync();
-        }
-        catch (StreamHubException ex)
-        {
-            http.Response.Headers[OpenAiHeaders.RequestId] = request.RequestId;
-            await new OpenAiError(ex).ExecuteAsync(http);
-            return;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return;
-        }
-        catch (Exception ex)
-        {
-            logger.LogError(ex, "Request {RequestId} failed unexpectedly", request.RequestId);
-            await new OpenAiError(Unexpected()).ExecuteAsync(http);
-            return;
-        }
+            if (events is not null)
+            {
+                await events.DisposeAsync();
+            }
 
-        if (body.Stream)
-        {
-            await StreamAsync(http, request, body, model, tokens, any, progress);
-        }
-        else
-        {
-            await CompleteAsync(http, request, model, tokens, any, progress);
+            scope?.Dispose();
         }
     }
 
-    private async Task StreamAsync(
-        HttpContext http, CompletionRequest request, OpenAiBody body, string model, IAsyncEnumerator<string> tokens, bool any, Progress progress)
+    /// <summary>
+    /// The front door's one translation of a failure into OpenAI's wire form: before the response has
+    /// started, OpenAI's error body with the code's HTTP status (and <c>Retry-After</c>); once events have been
+    /// sent, an SSE <c>error</c> event, after which the stream ends without <c>[DONE]</c>. The caller's own
+    /// disconnect ends it quietly; a failure without a code is logged and sent as <c>upstream_error</c>.
+    /// </summary>
+    private async Task FailAsync(HttpContext http, CompletionRequest? request, CompletionWriter? events, Exception ex)
     {
         var cancellationToken = http.RequestAborted;
+        StreamHubException failure;
+        switch (ex)
+        {
+            case StreamHubException coded:
+                failure = coded;
+                break;
+            case OperationCanceledException when cancellationToken.IsCancellationRequested:
+                return;
+            default:
+                logger.LogError(ex, "Request {RequestId} failed unexpectedly", request?.RequestId);
+                failure = new StreamHubException(ErrorCodes.UpstreamError, "the stream failed unexpectedly; retry");
+                break;
+        }
+
+        if (events is not null)
+        {
+            await events.ErrorAsync(failure, cancellationToken);
+        }
+        else if (!http.Response.HasStarted)
+        {
+            if (request is not null)
+            {
+                http.Response.Headers[OpenAiHeaders.RequestId] = request.RequestId;
+            }
+
+            await new OpenAiError(failure).ExecuteAsync(http);
+        }
+    }
+
+    private CompletionWriter StartEvents(HttpContext http, CompletionRequest request, string model, CompletionProgress progress)
+    {
         StartResponse(http, request, progress, "text/event-stream; charset=utf-8");
 
         // Proxies (nginx) must pass each event on as it is written; DisableBuffering makes a response
@@ -93,77 +121,51 @@ internal sealed class ChatCompletionsEndpoint(
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers["X-Accel-Buffering"] = "no";
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        await using var writer = new CompletionWriter(http.Response.BodyWriter, request.RequestId, model, time.GetUtcNow().ToUnixTimeSeconds());
-        await writer.RoleAsync(cancellationToken);
-        try
+        return new CompletionWriter(http.Response.BodyWriter, request.RequestId, model, time.GetUtcNow().ToUnixTimeSeconds());
+    }
+
+    private static async Task StreamAsync(
+        HttpContext http, OpenAiBody body, CompletionWriter events, IAsyncEnumerator<string> tokens, bool any, CompletionProgress progress)
+    {
+        var cancellationToken = http.RequestAborted;
+        await events.RoleAsync(cancellationToken);
+        while (any)
         {
-            while (any)
+            var flushed = await events.TokenAsync(tokens.Current, cancellationToken);
+            if (flushed.IsCompleted || flushed.IsCanceled)
             {
-                var flushed = await writer.TokenAsync(tokens.Current, cancellationToken);
-                if (flushed.IsCompleted || flushed.IsCanceled)
-                {
-                    // The client is gone; leaving the loop disposes the enumeration and ends the upstream.
-                    return;
-                }
-
-                any = await tokens.MoveNextAsync();
+                // The client is gone: stop reading and leave the enumeration to the pipeline.
+                return;
             }
-        }
-        catch (StreamHubException ex)
-        {
-            await writer.ErrorAsync(ex, cancellationToken);
-            return;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return;
-        }
-        catch (Exception ex)
-        {
-            logger.LogError(ex, "Stream {RequestId} failed unexpectedly", request.RequestId);
-            await writer.ErrorAsync(Unexpected(), cancellationToken);
-            return;
+
+            any = await tokens.MoveNextAsync();
         }
 
-        await writer.FinishAsync(FinishReason(request, progress), cancellationToken);
+        await events.FinishAsync(FinishReason(body.Request, progress), cancellationToken);
         if (body.IncludeUsage && progress.Usage is { } usage)
         {
-            await writer.UsageAsync(usage, cancellationToken);
+            await events.UsageAsync(usage, cancellationToken);
         }
 
-        await writer.DoneAsync(cancellationToken);
+        await events.DoneAsync(cancellationToken);
     }
 
     private async Task CompleteAsync(
-        HttpContext http, CompletionRequest request, string model, IAsyncEnumerator<string> tokens, bool any, Progress progress)
+        HttpContext http, CompletionRequest request, string model, IAsyncEnumerator<string> tokens, bool any, CompletionProgress progress)
     {
-        var cancellationToken = http.RequestAborted;
         var text = new StringBuilder();
-        try
+        while (any)
         {
-            while (any)
-            {
-                text.Append(tokens.Current);
-                any = await tokens.MoveNextAsync();
-            }
-        }
-        catch (StreamHubException ex)
-        {
-            http.Response.Headers[OpenAiHeaders.RequestId] = request.RequestId;
-            await new OpenAiError(ex).ExecuteAsync(http);
-            return;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return;
+            text.Append(tokens.Current);
+            any = await tokens.MoveNextAsync();
         }
 
         StartResponse(http, request, progress, "application/json");
         await using var writer = new CompletionWriter(http.Response.BodyWriter, request.RequestId, model, time.GetUtcNow().ToUnixTimeSeconds());
-        await writer.CompletionAsync(text.ToString(), FinishReason(request, progress), progress.Usage, cancellationToken);
+        await writer.CompletionAsync(text.ToString(), FinishReason(request, progress), progress.Usage, http.RequestAborted);
     }
 
-    private static void StartResponse(HttpContext http, CompletionRequest request, Progress progress, string contentType)
+    private static void StartResponse(HttpContext http, CompletionRequest request, CompletionProgress progress, string contentType)
     {
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = contentType;
@@ -194,39 +196,7 @@ internal sealed class ChatCompletionsEndpoint(
     /// The upstream's own finish reason; when it gave none (a stream that ended on [DONE] alone), a
     /// completion that used every token it was allowed stopped for length, anything else by itself.
     /// </summary>
-    private static string FinishReason(CompletionRequest request, Progress progress)
+    private static string FinishReason(CompletionRequest request, CompletionProgress progress)
         => progress.FinishReason
             ?? (request.MaxTokens is { } max && progress.Usage is { } usage && usage.CompletionTokens >= max ? "length" : "stop");
-
-    private static StreamHubException Unexpected() => new(ErrorCodes.UpstreamError, "the stream failed unexpectedly; retry");
-
-    /// <summary>What the pipeline reports while the request runs: the region for a header, usage for the last chunk.</summary>
-    private sealed class Progress : IStreamProgress
-    {
-        public string? Region { get; private set; }
-
-        public UsageReport? Usage { get; private set; }
-
-        public ValueTask QueuedAsync(int position) => default;
-
-        public ValueTask StartedAsync(string region)
-        {
-            Region = region;
-            return default;
-        }
-
-        public ValueTask UsageAsync(UsageReport usage)
-        {
-            Usage = usage;
-            return default;
-        }
-
-        public string? FinishReason { get; private set; }
-
-        public ValueTask FinishedAsync(string reason)
-        {
-            FinishReason = reason;
-            return default;
-        }
-    }
 }

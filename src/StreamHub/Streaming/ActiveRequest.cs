@@ -3,13 +3,17 @@ using StreamHub.Fanout;
 
 namespace StreamHub.Streaming;
 
-/// <summary>One request in flight. Its token fires when the caller goes away or an operator aborts it.</summary>
+/// <summary>
+/// One request in flight. Its token fires when an operator or shutdown aborts it, and when the caller goes
+/// away: at once, or <see cref="ResumeGrace"/> later for a resumable request.
+/// </summary>
 internal sealed class ActiveRequest : IDisposable
 {
     private readonly ActiveRequests _owner;
     private readonly CancellationTokenSource _cancel;
     private readonly CancellationTokenRegistration _callerGone;
     private StreamHubException? _abortReason;
+    private int _callerLeft;
     private int _disposed;
 
     internal ActiveRequest(
@@ -29,8 +33,7 @@ internal sealed class ActiveRequest : IDisposable
         _cancel = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
         ResumeGrace = resumeGrace ?? TimeSpan.Zero;
 
-        // The caller leaving ends the request at once, or after the grace of a resumable request.
-        _callerGone = callerToken.Register(static s => ((ActiveRequest)s!).CancelAfter(((ActiveRequest)s!).ResumeGrace), this);
+        _callerGone = callerToken.Register(static s => ((ActiveRequest)s!).CallerLeft(), this);
     }
 
     /// <summary>How long the request outlives its caller (zero unless resumable).</summary>
@@ -59,6 +62,18 @@ internal sealed class ActiveRequest : IDisposable
 
     /// <summary>Why an operator or shutdown ended it; null while it runs or when the caller left.</summary>
     public StreamHubException? AbortReason => Volatile.Read(ref _abortReason);
+
+    /// <summary>
+    /// The caller went away (its token fired, or it stopped reading): the request ends at once, or after the
+    /// grace of a resumable request. Only the first call counts, so a second one never extends the grace.
+    /// </summary>
+    public void CallerLeft()
+    {
+        if (Interlocked.Exchange(ref _callerLeft, 1) == 0)
+        {
+            CancelAfter(ResumeGrace);
+        }
+    }
 
     private void CancelAfter(TimeSpan delay)
     {

@@ -10,10 +10,12 @@ using StreamHub.Upstream;
 namespace StreamHub.Streaming;
 
 /// <summary>
-/// The one path every front door calls: tenant limits, priority admission (the lease is held for the
-/// stream's life), region and upstream stream (resilience), SSE into tokens, usage, release. Tokens are
-/// yielded as they arrive; the caller's pace is the upstream read's pace (an async iterator holds no
-/// buffer of its own). Every lease is released in the iterator's <c>finally</c>, whichever way it ends.
+/// The one path every front door calls, for the whole life of a request: tenant limits, priority admission
+/// (the lease is held for the stream's life), region and upstream stream (resilience), SSE into tokens,
+/// fan-out, usage, release. Tokens are yielded as they arrive; the caller's pace is the upstream read's pace
+/// (an async iterator holds no buffer of its own). When the caller goes away (its token fires, or it stops
+/// reading before the end), a <c>resumable</c> request keeps running for <c>Fanout:ResumeGrace</c> so that
+/// watchers get the rest, and any other request ends its upstream at once (see <see cref="RequestRun"/>).
 /// </summary>
 internal sealed class CompletionPipeline(
     ActiveRequests requests,
@@ -25,64 +27,56 @@ internal sealed class CompletionPipeline(
     ApiKeyDirectory tenants,
     IOptions<UpstreamOptions> upstreamOptions,
     StreamTelemetry telemetry,
-    CostCalculator pricing)
+    CostCalculator pricing,
+    ILogger<CompletionPipeline> logger)
 {
     /// <summary>Output tokens assumed for the rate estimate when the request does not bound them.</summary>
     private const int DefaultOutputEstimate = 512;
 
+    /// <summary>
+    /// The request's text tokens, in order. Failures arrive as <see cref="StreamHubException"/> (the contract
+    /// code), the caller's own cancellation as <see cref="OperationCanceledException"/>.
+    /// </summary>
     public async IAsyncEnumerable<string> RunAsync(
         CompletionRequest request,
         Caller caller,
         IStreamProgress progress,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var priority = EffectivePriority(request, caller);
-        var grace = request.Resumable ? fanoutOptions.Value.ResumeGrace : (TimeSpan?)null;
-        using var active = requests.Register(request, caller, priority, grace, cancellationToken);
-        using var observed = telemetry.Begin(request.RequestId, caller.Tenant, priority, cancellationToken);
-        var fan = fanout.Begin(request.RequestId, caller.Tenant, request.Group);
-        active.Fanout = fan;
-        var tokens = StreamAsync(request, caller, priority, new Tracker(progress, active), active, observed).GetAsyncEnumerator(active.Token);
-        await using var _ = tokens;
-
-        // Watchers and group members learn how it ended: null on success, the code otherwise, and
-        // "aborted" when the caller stopped reading.
-        string? endCode = ErrorCodes.Aborted;
+        var run = Start(request, caller, progress, cancellationToken);
         try
         {
-            while (true)
+            while (await run.MoveNextAsync())
             {
-                try
-                {
-                    if (!await tokens.MoveNextAsync())
-                    {
-                        endCode = null;
-                        observed.Completed();
-                        break;
-                    }
-                }
-                catch (OperationCanceledException) when (active.AbortReason is { } reason && !cancellationToken.IsCancellationRequested)
-                {
-                    // An operator or shutdown ended it, not the caller: say so with the contract code.
-                    endCode = reason.Code;
-                    observed.Failed(reason.Code);
-                    throw reason;
-                }
-                catch (StreamHubException ex)
-                {
-                    endCode = ex.Code;
-                    observed.Failed(ex.Code);
-                    throw;
-                }
-
-                observed.Token();
-                await fan.PublishAsync(tokens.Current);
-                yield return tokens.Current;
+                // A caller that left gets nothing more; a resumable request's rest goes to its watchers.
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return run.Current;
             }
         }
         finally
         {
-            await fan.CompleteAsync(endCode);
+            await run.LeaveAsync();
+        }
+    }
+
+    private RequestRun Start(CompletionRequest request, Caller caller, IStreamProgress progress, CancellationToken cancellationToken)
+    {
+        var priority = EffectivePriority(request, caller);
+        var grace = request.Resumable ? fanoutOptions.Value.ResumeGrace : (TimeSpan?)null;
+        var active = requests.Register(request, caller, priority, grace, cancellationToken);
+        var observed = telemetry.Begin(request.RequestId, caller.Tenant, priority, cancellationToken);
+        try
+        {
+            var fan = fanout.Begin(request.RequestId, caller.Tenant, request.Group);
+            active.Fanout = fan;
+            var tokens = StreamAsync(request, caller, priority, new Tracker(progress, active), active, observed).GetAsyncEnumerator(active.Token);
+            return new RequestRun(active, observed, fan, tokens, request.Resumable, logger);
+        }
+        catch
+        {
+            observed.Dispose();
+            active.Dispose();
+            throw;
         }
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using StreamHub.Fanout;
 using StreamHub.Identity;
 
 namespace StreamHub.Streaming;
@@ -18,6 +19,7 @@ internal static class StreamingExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<CompletionPipeline>();
         builder.Services.AddSingleton<ActiveRequests>();
+        builder.Services.AddSingleton<IGroupPublisher, HubGroupPublisher>();
         builder.Services.AddHostedService<ShutdownNotice>();
 
         var limits = builder.Configuration.GetSection(StreamingOptions.Section).Get<StreamingOptions>() ?? new StreamingOptions();

@@ -10,17 +10,9 @@ namespace StreamHub.Streaming;
 internal sealed partial class StreamingHub
 {
     /// <summary>Joins the caller to its tenant's group <paramref name="name"/>: it then receives GroupToken/GroupCompleted.</summary>
-    public async Task JoinGroup(string name)
-    {
-        var caller = ResolveOrThrow();
-        await Groups.AddToGroupAsync(Context.ConnectionId, GroupNames.For(caller.Tenant, ValidGroup(name)));
-    }
+    public async Task JoinGroup(string name) => await Groups.AddToGroupAsync(Context.ConnectionId, ScopedGroup(name));
 
-    public async Task LeaveGroup(string name)
-    {
-        var caller = ResolveOrThrow();
-        await Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupNames.For(caller.Tenant, ValidGroup(name)));
-    }
+    public async Task LeaveGroup(string name) => await Groups.RemoveFromGroupAsync(Context.ConnectionId, ScopedGroup(name));
 
     /// <summary>
     /// Streams a request's tokens after <paramref name="afterSeq"/> (0 replays from the start), then the live
@@ -41,7 +33,7 @@ internal sealed partial class StreamingHub
         }
         catch (StreamHubException ex)
         {
-            channel.Writer.TryComplete(new HubException(ex.ToWireMessage()));
+            channel.Writer.TryComplete(Failure(ex, cancellationToken));
         }
 
         return channel.Reader;
@@ -60,23 +52,27 @@ internal sealed partial class StreamingHub
         }
         catch (Exception ex)
         {
-            writer.TryComplete(Ending(ex, cancellationToken));
+            writer.TryComplete(Failure(ex, cancellationToken));
         }
     }
 
-    private Caller ResolveOrThrow()
+    /// <summary>The caller's tenant-scoped SignalR group for <paramref name="name"/>.</summary>
+    private string ScopedGroup(string name)
     {
         try
         {
-            return callers.Resolve(Context.User);
+            var caller = callers.Resolve(Context.User);
+            if (name is null || !StreamRequestParser.IsGroup(name))
+            {
+                throw new StreamHubException(
+                    ErrorCodes.InvalidRequest, "group must be 1 to 64 characters of A-Z, a-z, 0-9, '_', '-', '.' or ':'");
+            }
+
+            return GroupNames.For(caller.Tenant, name);
         }
         catch (StreamHubException ex)
         {
-            throw new HubException(ex.ToWireMessage());
+            throw Failure(ex)!;
         }
     }
-
-    private static string ValidGroup(string name) => name is not null && StreamRequestParser.IsGroup(name)
-        ? name
-        : throw new HubException($"{ErrorCodes.InvalidRequest}: group must be 1 to 64 characters of A-Z, a-z, 0-9, '_', '-', '.' or ':'");
 }

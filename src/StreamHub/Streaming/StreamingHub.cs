@@ -31,75 +31,55 @@ internal sealed partial class StreamingHub(
     {
         var limits = options.Value;
         var channel = NewChannel<string>();
-
-        CompletionRequest parsed;
-        Caller caller;
         try
         {
-            parsed = StreamRequestParser.ParseArgument(request, limits);
-            caller = callers.Resolve(Context.User);
+            var parsed = StreamRequestParser.ParseArgument(request, limits);
+            var caller = callers.Resolve(Context.User);
+            var counter = StreamCounter(Context);
+            if (Interlocked.Increment(ref counter.Value) > limits.MaxStreamsPerConnection)
+            {
+                Interlocked.Decrement(ref counter.Value);
+                throw new StreamHubException(
+                    ErrorCodes.RateLimited,
+                    $"this connection already has {limits.MaxStreamsPerConnection} streams open; wait for one to finish or open another connection");
+            }
+
+            var tokens = pipeline.RunAsync(parsed, caller, new HubProgress(Clients.Caller, parsed.RequestId), cancellationToken);
+            _ = PumpAsync(tokens, channel.Writer, counter, new RequestLogScope(parsed.RequestId, caller.Tenant), cancellationToken);
         }
         catch (StreamHubException ex)
         {
-            channel.Writer.TryComplete(new HubException(ex.ToWireMessage()));
+            channel.Writer.TryComplete(Failure(ex, cancellationToken));
             return channel.Reader;
         }
 
-        var counter = StreamCounter(Context);
-        if (Interlocked.Increment(ref counter.Value) > limits.MaxStreamsPerConnection)
-        {
-            Interlocked.Decrement(ref counter.Value);
-            channel.Writer.TryComplete(new HubException(
-                $"{ErrorCodes.RateLimited}: this connection already has {limits.MaxStreamsPerConnection} streams open; wait for one to finish or open another connection"));
-            return channel.Reader;
-        }
-
-        var progress = new HubProgress(Clients.Caller, parsed.RequestId);
-        var tokens = pipeline.RunAsync(parsed, caller, progress, cancellationToken);
-        _ = PumpAsync(tokens, channel.Writer, counter, parsed, caller, cancellationToken);
         return limits.CoalesceWindow is { } window ? new CoalescingReader(channel.Reader, window, timeProvider) : channel.Reader;
     }
 
+    /// <summary>
+    /// Writes the pipeline's tokens into the stream's channel. When the caller goes, writing stops and the
+    /// enumeration is left; the pipeline decides what happens to the upstream (a resumable request goes on).
+    /// </summary>
     private async Task PumpAsync(
         IAsyncEnumerable<string> tokens,
         ChannelWriter<string> writer,
         Counter counter,
-        CompletionRequest request,
-        Caller caller,
+        RequestLogScope logScope,
         CancellationToken cancellationToken)
     {
-        var requestId = request.RequestId;
-        using var scope = logger.BeginScope(new RequestLogScope(requestId, caller.Tenant));
+        using var scope = logger.BeginScope(logScope);
         try
         {
-            var callerGone = false;
             await foreach (var token in tokens)
             {
-                if (callerGone)
-                {
-                    // A resumable request outlives its caller: keep reading so watchers get the rest.
-                    continue;
-                }
-
-                try
-                {
-                    await writer.WriteAsync(token, cancellationToken);
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    callerGone = true;
-                    if (!request.Resumable)
-                    {
-                        break;
-                    }
-                }
+                await writer.WriteAsync(token, cancellationToken);
             }
 
             writer.TryComplete();
         }
         catch (Exception ex)
         {
-            writer.TryComplete(Ending(ex, cancellationToken));
+            writer.TryComplete(Failure(ex, cancellationToken));
         }
         finally
         {
@@ -116,10 +96,11 @@ internal sealed partial class StreamingHub(
     });
 
     /// <summary>
-    /// How a stream ends after <paramref name="ex"/>: a coded failure reaches the caller as "code: sentence", the
-    /// caller's own cancel or disconnect ends it quietly, anything else is logged and sent as a generic code.
+    /// The hub's one translation of a failure into its wire form, for every method: a coded failure reaches the
+    /// caller as a <see cref="HubException"/> "code: sentence", the caller's own cancel or disconnect ends a
+    /// stream quietly (null), anything else is logged and sent as <c>upstream_error</c>.
     /// </summary>
-    private Exception? Ending(Exception ex, CancellationToken cancellationToken)
+    private HubException? Failure(Exception ex, CancellationToken cancellationToken = default)
     {
         switch (ex)
         {
