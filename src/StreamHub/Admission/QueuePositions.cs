@@ -16,7 +16,6 @@ internal sealed class QueuePositions(Lock gate, AdmissionQueue queue, StartOrder
     /// <summary>How many leading queue positions are kept current.</summary>
     public const int TrackedLimit = 100;
 
-    private readonly List<Waiter> _window = [];
     private readonly List<Waiter> _pending = [];
     private readonly List<(IProgress<int> Progress, int Position)> _batch = [];
     private bool _delivering;
@@ -30,18 +29,8 @@ internal sealed class QueuePositions(Lock gate, AdmissionQueue queue, StartOrder
         }
 
         queue.Changed = false;
-        order.Collect(TrackedLimit, _window);
-        for (var i = 0; i < _window.Count; i++)
-        {
-            var waiter = _window[i];
-            if (waiter.Position != i + 1)
-            {
-                waiter.Position = i + 1;
-                Schedule(waiter);
-            }
-        }
-
-        _window.Clear();
+        var refresh = new PositionRefresh(this, TrackedLimit);
+        order.Walk(ref refresh);
     }
 
     /// <summary>Under the lock, after <see cref="Refresh"/>: a newcomer beyond the window hears where it stands once.</summary>
@@ -111,7 +100,8 @@ internal sealed class QueuePositions(Lock gate, AdmissionQueue queue, StartOrder
         }
     }
 
-    private void Schedule(Waiter waiter)
+    /// <summary>Under the lock: queues a notice for a waiter whose position changed.</summary>
+    public void Schedule(Waiter waiter)
     {
         if (waiter.Ticket.QueuePosition is not null && !waiter.NotifyPending)
         {

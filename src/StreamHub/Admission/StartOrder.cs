@@ -1,42 +1,27 @@
-using StreamHub.Contracts;
-
 namespace StreamHub.Admission;
 
 /// <summary>
 /// The order in which waiters would start if nobody arrived and nobody aged: tiers best first, within a tier
-/// tenants round-robin from the cursor, each tenant's own requests oldest first. Lists the first few, or
+/// tenants round-robin from the cursor, each tenant's own requests oldest first. Walks them in that order, or
 /// counts one waiter's place without walking everyone ahead of it. Used under the admission's lock.
 /// </summary>
 internal sealed class StartOrder(AdmissionQueue queue, TimeProvider time)
 {
     private readonly List<TenantQueue> _round = [];
-    private readonly List<Waiter> _scratch = [];
 
     /// <summary>Every waiter, in start order, as operators see it.</summary>
     public List<QueuedRequest> Describe(long now)
     {
-        Collect(int.MaxValue, _scratch);
-        var entries = new List<QueuedRequest>(_scratch.Count);
-        for (var i = 0; i < _scratch.Count; i++)
-        {
-            var waiter = _scratch[i];
-            entries.Add(new QueuedRequest(
-                waiter.Ticket.RequestId,
-                waiter.Ticket.Tenant,
-                (Priority)waiter.Requested,
-                (Priority)waiter.Tier,
-                time.GetElapsedTime(waiter.EnqueuedAt, now),
-                i + 1));
-        }
-
-        _scratch.Clear();
-        return entries;
+        var collector = new QueuedRequestCollector(new List<QueuedRequest>(queue.Count), time, now);
+        Walk(ref collector);
+        return collector.Entries;
     }
 
-    /// <summary>Appends the first <paramref name="limit"/> waiters, in start order, to <paramref name="into"/>.</summary>
-    public void Collect(int limit, List<Waiter> into)
+    /// <summary>Shows <paramref name="visitor"/> the waiters in start order until it says stop.</summary>
+    public void Walk<TVisitor>(ref TVisitor visitor)
+        where TVisitor : struct, IStartOrderVisitor
     {
-        var added = 0;
+        var position = 0;
         for (var tier = 0; tier < AdmissionRule.Tiers; tier++)
         {
             if (queue.Tier(tier).Cursor is not { } start)
@@ -49,7 +34,7 @@ internal sealed class StartOrder(AdmissionQueue queue, TimeProvider time)
             var tenant = start;
             do
             {
-                if (!Add(tenant.Head!))
+                if (!visitor.Visit(tenant.Head!, ++position))
                 {
                     _round.Clear();
                     return;
@@ -72,7 +57,7 @@ internal sealed class StartOrder(AdmissionQueue queue, TimeProvider time)
                 {
                     var member = _round[i];
                     var waiter = member.Walk!;
-                    if (!Add(waiter))
+                    if (!visitor.Visit(waiter, ++position))
                     {
                         _round.Clear();
                         return;
@@ -87,12 +72,6 @@ internal sealed class StartOrder(AdmissionQueue queue, TimeProvider time)
 
                 _round.RemoveRange(kept, _round.Count - kept);
             }
-        }
-
-        bool Add(Waiter waiter)
-        {
-            into.Add(waiter);
-            return ++added < limit;
         }
     }
 

@@ -10,7 +10,7 @@ public sealed class StartOrderTests
     private readonly FakeTimeProvider _time = new();
 
     [Fact]
-    public void Collect_TiersAndTenants_BestTierFirstThenTenantsTakeTurns()
+    public void Describe_TiersAndTenants_BestTierFirstThenTenantsTakeTurns()
     {
         var queue = new AdmissionQueue(_time);
         queue.Enlist(Waiter("n-a1", Priority.Normal, "a", seq: 1));
@@ -18,33 +18,35 @@ public sealed class StartOrderTests
         queue.Enlist(Waiter("n-b1", Priority.Normal, "b", seq: 3));
         queue.Enlist(Waiter("c-a1", Priority.Critical, "a", seq: 4));
         queue.Enlist(Waiter("l-c1", Priority.Low, "c", seq: 5));
-        var collected = new List<Waiter>();
 
-        new StartOrder(queue, _time).Collect(int.MaxValue, collected);
+        var entries = new StartOrder(queue, _time).Describe(_time.GetTimestamp());
 
-        Assert.Equal(["c-a1", "n-a1", "n-b1", "n-a2", "l-c1"], collected.Select(w => w.Ticket.RequestId));
+        Assert.Equal(["c-a1", "n-a1", "n-b1", "n-a2", "l-c1"], entries.Select(e => e.RequestId));
+        Assert.Equal([1, 2, 3, 4, 5], entries.Select(e => e.Position));
     }
 
     [Fact]
-    public void Collect_Limit_StopsAfterThatMany()
+    public void Walk_VisitorSaysStop_VisitsNoFurther()
     {
         var queue = new AdmissionQueue(_time);
+        var waiters = new List<Waiter>();
         for (var i = 0; i < 5; i++)
         {
-            queue.Enlist(Waiter($"w{i}", seq: i));
+            waiters.Add(Waiter($"w{i}", seq: i));
+            queue.Enlist(waiters[i]);
         }
 
-        var collected = new List<Waiter>();
-        new StartOrder(queue, _time).Collect(3, collected);
+        var refresh = new PositionRefresh(new QueuePositions(new Lock(), queue, new StartOrder(queue, _time)), limit: 3);
+        new StartOrder(queue, _time).Walk(ref refresh);
 
-        Assert.Equal(["w0", "w1", "w2"], collected.Select(w => w.Ticket.RequestId));
+        Assert.Equal([1, 2, 3, 0, 0], waiters.Select(w => w.Position));
     }
 
     [Theory]
     [InlineData(1)]
     [InlineData(7)]
     [InlineData(2024)]
-    public void PositionOf_RandomQueue_MatchesCollectAndTheOrderTurnsAreTaken(int seed)
+    public void PositionOf_RandomQueue_MatchesTheWalkAndTheOrderTurnsAreTaken(int seed)
     {
         var random = new Random(seed);
         var rule = new AdmissionRule(Options());
@@ -70,13 +72,13 @@ public sealed class StartOrderTests
             }
         }
 
-        var collected = new List<Waiter>();
-        order.Collect(int.MaxValue, collected);
+        var entries = order.Describe(_time.GetTimestamp());
+        var byId = waiters.ToDictionary(w => w.Ticket.RequestId);
 
-        Assert.Equal(waiters.Count, collected.Count);
-        for (var i = 0; i < collected.Count; i++)
+        Assert.Equal(waiters.Count, entries.Count);
+        foreach (var entry in entries)
         {
-            Assert.Equal(i + 1, order.PositionOf(collected[i]));
+            Assert.Equal(entry.Position, order.PositionOf(byId[entry.RequestId]));
         }
 
         var taken = new List<Waiter>();
@@ -91,7 +93,7 @@ public sealed class StartOrderTests
             taken.Add(queue.TakeTurn(tier));
         }
 
-        Assert.Equal(collected, taken);
+        Assert.Equal(entries.Select(e => e.RequestId), taken.Select(w => w.Ticket.RequestId));
     }
 
     [Fact]
