@@ -5,10 +5,10 @@ namespace StreamHub.Admin;
 
 /// <summary>
 /// The admission limits in force, starting from the <c>Admission</c> settings and changed by operators
-/// through <see cref="PriorityAdmission.UpdateLimits"/>. Changes live in memory: a restart returns to
+/// through <see cref="IStreamAdmission.UpdateLimits"/>. Changes live in memory: a restart returns to
 /// the settings.
 /// </summary>
-internal sealed class AdmissionLimitsEditor(IOptions<AdmissionOptions> settings, PriorityAdmission admission)
+internal sealed class AdmissionLimitsEditor(IOptions<AdmissionOptions> settings, IStreamAdmission admission)
 {
     private readonly Lock _lock = new();
     private AdmissionOptions? _current;

@@ -19,7 +19,7 @@ internal static class RequestEndpoints
         return group;
     }
 
-    internal static Ok<AdminRequest[]> GetRequests(ActiveRequests requests, PriorityAdmission admission, TimeProvider time)
+    internal static Ok<AdminRequest[]> GetRequests(ActiveRequests requests, IStreamAdmission admission, TimeProvider time)
     {
         var queued = new Dictionary<string, QueuedRequest>(StringComparer.Ordinal);
         foreach (var entry in admission.Snapshot().Entries)

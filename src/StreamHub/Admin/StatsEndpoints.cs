@@ -18,7 +18,7 @@ internal static class StatsEndpoints
     }
 
     internal static Ok<AdminStats> GetStats(
-        PriorityAdmission admission,
+        IStreamAdmission admission,
         ActiveRequests requests,
         StreamStatistics statistics,
         InstanceInfo instance,

@@ -7,7 +7,8 @@ internal static class AdmissionExtensions
 {
     /// <summary>
     /// Binds and validates <c>Admission</c> (failing at start-up with the key's name) and registers
-    /// <see cref="PriorityAdmission"/> and <see cref="TenantLimits"/> as singletons on the DI TimeProvider.
+    /// <see cref="PriorityAdmission"/> (also as the <see cref="IStreamAdmission"/> the pipeline and operators use)
+    /// and <see cref="TenantLimits"/> as singletons on the DI TimeProvider.
     /// </summary>
     public static IHostApplicationBuilder AddAdmission(this IHostApplicationBuilder builder)
     {
@@ -22,6 +23,7 @@ internal static class AdmissionExtensions
         builder.Services.TryAddSingleton(services => new PriorityAdmission(
             services.GetRequiredService<IOptions<AdmissionOptions>>().Value,
             services.GetRequiredService<TimeProvider>()));
+        builder.Services.TryAddSingleton<IStreamAdmission>(services => services.GetRequiredService<PriorityAdmission>());
         builder.Services.TryAddSingleton(services => new TenantLimits(services.GetRequiredService<TimeProvider>()));
         return builder;
     }

@@ -4,19 +4,21 @@ using System.Threading.RateLimiting;
 namespace StreamHub.Admission;
 
 /// <summary>
-/// A permit from <see cref="PriorityAdmission"/>, or a rejection carrying the standard
+/// A permit from an <see cref="IStreamAdmission"/>, or a rejection carrying the standard
 /// <see cref="MetadataName.ReasonPhrase"/> (the error code) and <see cref="MetadataName.RetryAfter"/>.
 /// </summary>
 internal sealed class AdmissionLease : RateLimitLease
 {
     private static readonly string[] RejectedNames = [MetadataName.ReasonPhrase.Name, MetadataName.RetryAfter.Name];
 
-    private readonly PriorityAdmission? _owner;
+    private readonly Action<AdmissionLease>? _release;
     private int _disposed;
 
-    internal AdmissionLease(PriorityAdmission owner, long startedAt)
+    /// <param name="release">Returns the permit; called once, on the first dispose.</param>
+    /// <param name="startedAt">Timestamp (TimeProvider) when the permit was granted.</param>
+    internal AdmissionLease(Action<AdmissionLease> release, long startedAt)
     {
-        _owner = owner;
+        _release = release;
         StartedAt = startedAt;
     }
 
@@ -68,7 +70,7 @@ internal sealed class AdmissionLease : RateLimitLease
         // Exactly once, whoever disposes and however often: a second return would mint a permit.
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _owner?.Release(this);
+            _release?.Invoke(this);
         }
 
         base.Dispose(disposing);

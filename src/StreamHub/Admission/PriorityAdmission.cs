@@ -1,161 +1,69 @@
 using System.Threading.RateLimiting;
-using Microsoft.Extensions.Options;
-using StreamHub.Contracts;
 
 namespace StreamHub.Admission;
 
 /// <summary>
-/// The pool of concurrent upstream streams, handed out strictly by priority, fairly across tenants and
-/// from bounded queues. It is a <see cref="PartitionedRateLimiter{TResource}"/> rather than a plain
-/// <see cref="RateLimiter"/> because the resource (tenant and priority) decides where a request queues
-/// and who goes next, which a plain limiter never sees. One permit = one stream.
+/// The in-process admission: one pool of concurrent upstream streams, handed out strictly by priority,
+/// fairly across tenants and from bounded queues. One permit = one stream. It is a
+/// <see cref="PartitionedRateLimiter{TResource}"/> rather than a plain <see cref="RateLimiter"/> because the
+/// resource (tenant and priority) decides where a request queues and who goes next.
 /// </summary>
 /// <remarks>
-/// <para>Order: a free slot goes to the waiter with the best effective priority (critical, high,
-/// normal, low; a waiter rises one tier per <see cref="AdmissionOptions.AgingInterval"/> waited). Within a
-/// tier, tenants take turns (round-robin; a tenant that starts waiting joins the end of the current round)
-/// and each tenant's own requests go in arrival order.</para>
-/// <para>Backpressure rule: with <c>limit = max(1, floor(threshold × pool))</c>, a request whose effective
-/// priority is not critical starts only while <c>active &lt; limit</c>; a critical one starts while
-/// <c>active &lt; pool</c>. Because the limit is at least 1, an idle pool always starts whoever waits.
-/// Aging counts: a request aged into critical may use the headroom, which is what keeps low from
-/// starving under sustained load.</para>
-/// <para>Aging is applied whenever the limiter is touched (acquire, release, resize, snapshot), not on a
-/// timer of its own, so an aged waiter that could use the critical headroom starts at the next event.</para>
-/// <para>Queue positions: the first <see cref="PositionUpdateLimit"/> positions are kept current after
-/// every queue change; a waiter further back hears its position once when it joins and again when it
-/// moves into that window. Notifications run outside the lock, one batch at a time, so each waiter hears
-/// its positions in order.</para>
+/// <para>This class is the thread-safe front and nothing more. Who may start is <see cref="AdmissionRule"/>
+/// (strict tiers, backpressure headroom, aging); the line is <see cref="AdmissionQueue"/> (round-robin across
+/// tenants per tier, arrival order per tenant); the moves on both are <see cref="AdmissionScheduler"/>;
+/// <c>Queued</c> positions are <see cref="QueuePositions"/>.</para>
+/// <para>Every change goes through one sequence (<c>Change</c>): the move under the lock, then the waiters' tasks,
+/// timers and position callbacks outside it.</para>
 /// </remarks>
-internal sealed partial class PriorityAdmission : PartitionedRateLimiter<AdmissionTicket>
+internal sealed class PriorityAdmission : PartitionedRateLimiter<AdmissionTicket>, IStreamAdmission
 {
     /// <summary>How many leading queue positions are kept current for position callbacks.</summary>
-    internal const int PositionUpdateLimit = 100;
-
-    private const int TierCount = 4;
-    private static readonly TimeSpan MinRetryAfter = TimeSpan.FromSeconds(1);
-    private static readonly TimerCallback OnTimeoutCallback = static state => ((Waiter)state!).Owner.OnTimeout((Waiter)state!);
-    private static readonly Action<object?, CancellationToken> OnCanceledCallback = static (state, token) => ((Waiter)state!).Owner.OnCanceled((Waiter)state!, token);
+    internal const int PositionUpdateLimit = QueuePositions.TrackedLimit;
 
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;
-    private readonly TierQueue[] _tiers = [new(), new(), new(), new()];
-    private readonly AgeList[] _ageLists = new AgeList[TierCount * TierCount];
-    private readonly int[] _queuedByPriority = new int[TierCount];
-    private readonly int[] _queueLimits = new int[TierCount];
-    private readonly List<TenantQueue> _round = [];
-    private readonly List<Waiter> _pendingNotifications = [];
-    private readonly List<(IProgress<int> Progress, int Position)> _notificationBatch = [];
-
-    private int _poolSize;
-    private int _backpressureLimit;
-    private TimeSpan _maxQueueWait;
-    private TimeSpan _agingInterval;
-    private int _active;
-    private int _queued;
-    private long _nextSeq;
-    private bool _queueChanged;
-    private bool _notifying;
-    private bool _disposed;
-    private long _successfulLeases;
-    private long _failedLeases;
-    private TimeSpan _averageHold = MinRetryAfter;
+    private readonly AdmissionScheduler _scheduler;
+    private readonly QueuePositions _positions;
+    private readonly TimerCallback _onTimeout;
+    private readonly Action<object?, CancellationToken> _onCanceled;
 
     public PriorityAdmission(AdmissionOptions options, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
         _time = timeProvider;
-        for (var i = 0; i < _ageLists.Length; i++)
-        {
-            _ageLists[i] = new AgeList();
-        }
-
-        ApplyLimits(options);
+        _scheduler = new AdmissionScheduler(new AdmissionRule(options), timeProvider, Release);
+        _positions = new QueuePositions(_lock, _scheduler.Queue, _scheduler.Order);
+        _onTimeout = state => Change((Waiter)state!, static (scheduler, waiter, _) => scheduler.TimeOut(waiter));
+        _onCanceled = (state, _) => Change((Waiter)state!, static (scheduler, waiter, _) => scheduler.Cancel(waiter));
     }
 
-    /// <summary>
-    /// Changes pool size, queue limits, threshold and timings at run time. Permits already held stay held:
-    /// after a shrink nothing starts until active drops under the new limits; after a grow waiters start at
-    /// once. Shorter queue limits reject new arrivals but keep those already waiting. A new
-    /// <see cref="AdmissionOptions.MaxQueueWait"/> applies to requests that queue from now on.
-    /// </summary>
-    public void UpdateLimits(AdmissionOptions options)
+    /// <inheritdoc/>
+    public void UpdateLimits(AdmissionOptions options) => Change(options, static (scheduler, options, now) =>
     {
-        Waiter? started;
-        bool notify;
-        lock (_lock)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            ApplyLimits(options);
-            started = Advance(_time.GetTimestamp());
-            notify = ClaimNotifications();
-        }
-
-        Start(started);
-        Notify(notify);
-    }
+        ThrowIfClosed(scheduler);
+        scheduler.Resize(new AdmissionRule(options), now);
+    });
 
     public override RateLimiterStatistics? GetStatistics(AdmissionTicket resource)
     {
         lock (_lock)
         {
-            return new RateLimiterStatistics
-            {
-                CurrentAvailablePermits = Math.Max(0, _poolSize - _active),
-                CurrentQueuedCount = _queued,
-                TotalSuccessfulLeases = _successfulLeases,
-                TotalFailedLeases = _failedLeases,
-            };
+            return _scheduler.Statistics();
         }
     }
 
-    /// <summary>The pool, the queues and every waiter with its age and position.</summary>
-    public AdmissionSnapshot Snapshot()
-    {
-        Waiter? started;
-        bool notify;
-        AdmissionSnapshot snapshot;
-        lock (_lock)
-        {
-            var now = _time.GetTimestamp();
-            started = _disposed ? null : Advance(now);
-            notify = ClaimNotifications();
-            var entries = new List<QueuedRequest>(_queued);
-            WalkInOrder(int.MaxValue, entries, now);
-            snapshot = new AdmissionSnapshot(
-                _poolSize,
-                _active,
-                _backpressureLimit,
-                _active >= _backpressureLimit,
-                (int[])_queuedByPriority.Clone(),
-                entries);
-        }
-
-        Start(started);
-        Notify(notify);
-        return snapshot;
-    }
+    /// <inheritdoc/>
+    public AdmissionSnapshot Snapshot() => Change(0, static (scheduler, _, now) => scheduler.Snapshot(now));
 
     protected override RateLimitLease AttemptAcquireCore(AdmissionTicket resource, int permitCount)
     {
         var tier = CheckArguments(resource, permitCount);
-        Waiter? started;
-        bool notify;
-        AdmissionLease lease;
-        lock (_lock)
+        return Change(tier, static (scheduler, tier, now) =>
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var now = _time.GetTimestamp();
-            started = Advance(now);
-            notify = ClaimNotifications();
-            lease = CanStart(tier)
-                ? Grant(now)
-                : Reject(ErrorCodes.QueueFull, $"no free stream slot for {Name(tier)} requests", tier);
-        }
-
-        Start(started);
-        Notify(notify);
-        return lease;
+            ThrowIfClosed(scheduler);
+            return scheduler.TryStart(tier, now);
+        });
     }
 
     protected override ValueTask<RateLimitLease> AcquireAsyncCore(AdmissionTicket resource, int permitCount, CancellationToken cancellationToken)
@@ -166,52 +74,11 @@ internal sealed partial class PriorityAdmission : PartitionedRateLimiter<Admissi
             return ValueTask.FromCanceled<RateLimitLease>(cancellationToken);
         }
 
-        Waiter? started;
-        Waiter? waiter = null;
-        AdmissionLease? lease = null;
-        bool notify;
-        lock (_lock)
+        return Change((resource, tier, cancellationToken), static (scheduler, arrival, now) =>
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var now = _time.GetTimestamp();
-
-            // Start whoever may start first: then "free slot and nobody eligible ahead" is just CanStart.
-            started = Advance(now);
-            if (CanStart(tier))
-            {
-                lease = Grant(now);
-            }
-            else if (_queuedByPriority[tier] >= _queueLimits[tier])
-            {
-                lease = Reject(
-                    ErrorCodes.QueueFull,
-                    $"the {Name(tier)} queue holds {_queueLimits[tier]} requests",
-                    tier);
-            }
-            else
-            {
-                waiter = new Waiter(this, resource, tier, ++_nextSeq, now, _maxQueueWait);
-                Enlist(waiter);
-                RefreshPositions();
-                if (waiter.Position == 0)
-                {
-                    // Beyond the tracked window: tell it where it stands once.
-                    waiter.Position = PositionOf(waiter);
-                    ScheduleNotification(waiter);
-                }
-            }
-
-            notify = ClaimNotifications();
-        }
-
-        Start(started);
-        if (waiter is not null)
-        {
-            Arm(waiter, cancellationToken);
-        }
-
-        Notify(notify);
-        return waiter is null ? new ValueTask<RateLimitLease>(lease!) : new ValueTask<RateLimitLease>(waiter.Task);
+            ThrowIfClosed(scheduler);
+            return scheduler.Admit(arrival.resource, arrival.tier, now, arrival.cancellationToken);
+        });
     }
 
     protected override void Dispose(bool disposing)
@@ -220,7 +87,7 @@ internal sealed partial class PriorityAdmission : PartitionedRateLimiter<Admissi
         {
             if (disposing)
             {
-                CloseQueues();
+                Close();
             }
         }
         finally
@@ -231,72 +98,15 @@ internal sealed partial class PriorityAdmission : PartitionedRateLimiter<Admissi
 
     protected override ValueTask DisposeAsyncCore()
     {
-        CloseQueues();
+        Close();
         return base.DisposeAsyncCore();
-    }
-
-    // Waiters still queued at shutdown get a shutting_down rejection rather than a task that never ends.
-    private void CloseQueues()
-    {
-        Waiter? closed = null;
-        lock (_lock)
-        {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
-            foreach (var tier in _tiers)
-            {
-                while (tier.Cursor is { } queue)
-                {
-                    var waiter = queue.Head!;
-                    Delist(waiter);
-                    waiter.State = WaiterState.Closed;
-                    waiter.NextStarted = closed;
-                    closed = waiter;
-                }
-            }
-        }
-
-        var rejection = new AdmissionRejection(ErrorCodes.ShuttingDown, "the service is shutting down", MinRetryAfter);
-        for (var waiter = closed; waiter is not null; waiter = waiter.NextStarted)
-        {
-            Disarm(waiter, unregister: true);
-            waiter.TrySetResult(AdmissionLease.Rejected(rejection));
-        }
-    }
-
-    /// <summary>Returns a lease's permit; called once per lease by <see cref="AdmissionLease"/>.</summary>
-    internal void Release(AdmissionLease lease)
-    {
-        Waiter? started = null;
-        bool notify;
-        lock (_lock)
-        {
-            _active--;
-            var now = _time.GetTimestamp();
-
-            // A running average of how long streams hold a permit makes the retry hints honest.
-            _averageHold += (_time.GetElapsedTime(lease.StartedAt, now) - _averageHold) / 8;
-            if (!_disposed)
-            {
-                started = Advance(now);
-            }
-
-            notify = ClaimNotifications();
-        }
-
-        Start(started);
-        Notify(notify);
     }
 
     private static int CheckArguments(AdmissionTicket resource, int permitCount)
     {
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentOutOfRangeException.ThrowIfNotEqual(permitCount, 1);
-        if ((uint)resource.Priority >= TierCount)
+        if ((uint)resource.Priority >= AdmissionRule.Tiers)
         {
             throw new ArgumentOutOfRangeException(nameof(resource), resource.Priority, "Unknown priority.");
         }
@@ -304,32 +114,88 @@ internal sealed partial class PriorityAdmission : PartitionedRateLimiter<Admissi
         return (int)resource.Priority;
     }
 
-    private static string Name(int tier) => tier switch
-    {
-        0 => "critical",
-        1 => "high",
-        2 => "normal",
-        _ => "low",
-    };
+    private static void ThrowIfClosed(AdmissionScheduler scheduler) =>
+        ObjectDisposedException.ThrowIf(scheduler.Closed, typeof(PriorityAdmission));
 
-    private void ApplyLimits(AdmissionOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var result = new AdmissionOptionsValidator().Validate(null, options);
-        if (result.Failed)
+    private void Close() => Change(0, static (scheduler, _, _) => scheduler.Close());
+
+    /// <summary>Returns a lease's permit; each lease calls it once, on its first dispose.</summary>
+    private void Release(AdmissionLease lease) => Change(lease, static (scheduler, lease, now) => scheduler.Return(lease, now));
+
+    private void Change<TArg>(TArg arg, Action<AdmissionScheduler, TArg, long> move) =>
+        Change((arg, move), static (scheduler, call, now) =>
         {
-            throw new OptionsValidationException(AdmissionOptions.SectionName, typeof(AdmissionOptions), result.Failures);
+            call.move(scheduler, call.arg, now);
+            return true;
+        });
+
+    /// <summary>
+    /// The one way the admission changes. Under the lock: the move (which ages waiters and starts whoever may
+    /// start wherever its meaning needs it), then the tracked positions brought up to date and claimed for
+    /// delivery. Outside it: the waiters that left the line get their outcome, a newcomer's timeout and
+    /// cancellation are armed, and positions are delivered. Outside because a timer or a token that fires at
+    /// once, and a caller's position callback, must never run inside the lock.
+    /// </summary>
+    private TResult Change<TArg, TResult>(TArg arg, Func<AdmissionScheduler, TArg, long, TResult> move)
+    {
+        TResult result;
+        Waiter? completed;
+        Waiter? arrival;
+        bool deliver;
+        lock (_lock)
+        {
+            result = move(_scheduler, arg, _time.GetTimestamp());
+            _positions.Refresh();
+            arrival = _scheduler.TakeArrival();
+            if (arrival is not null)
+            {
+                _positions.Place(arrival);
+            }
+
+            completed = _scheduler.TakeCompleted();
+            deliver = _positions.Claim();
         }
 
-        _poolSize = options.MaxConcurrentStreams;
-
-        // The epsilon keeps 0.8 × 10 at 8 despite binary floating point.
-        _backpressureLimit = Math.Max(1, (int)Math.Floor((options.BackpressureThreshold * _poolSize) + 1e-9));
-        _maxQueueWait = options.MaxQueueWait;
-        _agingInterval = options.AgingInterval;
-        for (var tier = 0; tier < TierCount; tier++)
+        while (completed is not null)
         {
-            _queueLimits[tier] = options.QueueLimits[(Priority)tier];
+            var next = completed.NextCompleted;
+            completed.NextCompleted = null;
+            completed.Complete();
+            completed = next;
+        }
+
+        if (arrival is not null)
+        {
+            Arm(arrival);
+        }
+
+        _positions.Deliver(deliver);
+        return result;
+    }
+
+    /// <summary>Sets a newcomer's wait timeout and cancellation; either may fire at once.</summary>
+    private void Arm(Waiter waiter)
+    {
+        var timer = _time.CreateTimer(_onTimeout, waiter, waiter.MaxWait, Timeout.InfiniteTimeSpan);
+        var registration = waiter.CancellationToken.CanBeCanceled
+            ? waiter.CancellationToken.UnsafeRegister(_onCanceled, waiter)
+            : default;
+        bool stillQueued;
+        lock (_lock)
+        {
+            stillQueued = waiter.State == WaiterState.Queued;
+            if (stillQueued)
+            {
+                waiter.Timer = timer;
+                waiter.Registration = registration;
+            }
+        }
+
+        if (!stillQueued)
+        {
+            // Whoever took it out of the line saw neither yet: they are ours to undo.
+            timer.Dispose();
+            registration.Unregister();
         }
     }
 }

@@ -35,7 +35,7 @@ internal sealed class StreamTelemetry
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _attempts;
 
-    public StreamTelemetry(IMeterFactory meters, StreamStatistics statistics, PriorityAdmission admission, RegionSelector regions, TimeProvider time)
+    public StreamTelemetry(IMeterFactory meters, StreamStatistics statistics, IStreamAdmission admission, RegionSelector regions, TimeProvider time)
     {
         _time = time;
         Statistics = statistics;
@@ -113,7 +113,7 @@ internal sealed class StreamTelemetry
     internal void RecordAttempt(string region, string outcome)
         => _attempts.Add(1, new KeyValuePair<string, object?>("region", region), new KeyValuePair<string, object?>("outcome", outcome));
 
-    private IEnumerable<Measurement<int>> ObserveQueues(PriorityAdmission admission)
+    private IEnumerable<Measurement<int>> ObserveQueues(IStreamAdmission admission)
     {
         var snapshot = admission.Snapshot();
         var measurements = new Measurement<int>[PriorityNames.Length];

@@ -22,7 +22,7 @@ internal sealed class CompletionPipeline(
     TokenFanout fanout,
     IOptions<FanoutOptions> fanoutOptions,
     UpstreamClient upstream,
-    PriorityAdmission admission,
+    IStreamAdmission admission,
     TenantLimits tenantLimits,
     ApiKeyDirectory tenants,
     IOptions<UpstreamOptions> upstreamOptions,

@@ -25,6 +25,10 @@ internal static class AdmissionTestKit
     public static AdmissionTicket Ticket(string id, Priority priority = Priority.Normal, string tenant = "t", IProgress<int>? positions = null) =>
         new(id, tenant, priority, positions);
 
+    /// <summary>A waiter for the queue's own tests: arrival order <paramref name="seq"/>, queued at <paramref name="enqueuedAt"/>.</summary>
+    public static Waiter Waiter(string id, Priority priority = Priority.Normal, string tenant = "t", long seq = 0, long enqueuedAt = 0, IProgress<int>? positions = null) =>
+        new(Ticket(id, priority, tenant, positions), (int)priority, seq, enqueuedAt, TimeSpan.FromSeconds(30), CancellationToken.None);
+
     public static async Task<RateLimitLease> Granted(this PriorityAdmission admission, string id, Priority priority = Priority.Normal, string tenant = "t")
     {
         var lease = await admission.AcquireAsync(Ticket(id, priority, tenant)).AsTask().WaitAsync(Wait);
