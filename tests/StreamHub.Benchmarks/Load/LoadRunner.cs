@@ -35,6 +35,8 @@ internal static class LoadRunner
         Console.WriteLine($"machine: {string.Join(", ", file.Machine.Select(kv => $"{kv.Key}={kv.Value}"))}");
         Console.WriteLine($"peers: {string.Join(", ", o.Peers.Select(p => p.Name()))}");
         Console.WriteLine($"results: {path} (and .md)");
+        file.Warnings.AddRange(Warnings(o));
+        file.Warnings.ForEach(w => Console.WriteLine("warning: " + w));
 
         foreach (var streams in o.Steps)
         {
@@ -69,6 +71,25 @@ internal static class LoadRunner
         Console.WriteLine();
         Console.WriteLine(MarkdownReport.Render(file));
         return 0;
+    }
+
+    /// <summary>
+    /// A .NET proxy holds two sockets per SSE stream (client and upstream) in one process; past the hard limit on
+    /// open files it refuses connections, which would show as that peer's failures though it is this machine's.
+    /// nginx spreads its sockets over its workers (reuseport), so it needs about half of that per process.
+    /// </summary>
+    private static IEnumerable<string> Warnings(LoadOptions o)
+    {
+        var limit = Machine.OpenFilesHardLimit();
+        var proxies = o.Peers.Where(p => p is Peer.Yarp or Peer.HubSse).Select(p => p.Name()).ToList();
+        foreach (var streams in o.Steps)
+        {
+            if (proxies.Count > 0 && (2 * streams) + 200 > limit)
+            {
+                yield return string.Create(CultureInfo.InvariantCulture,
+                    $"{streams} streams: each of {string.Join(", ", proxies)} needs about {(2 * streams) + 200} open files in one process, over the hard limit here ({limit}): raise it where the machine allows, or read their failures at this step as the machine's");
+            }
+        }
     }
 
     /// <summary>The results folder and a file name (without extension) stamped with the start time.</summary>

@@ -50,6 +50,12 @@ internal static class MarkdownReport
             md.AppendLine("Not measured: " + string.Join("; ", errors) + ".");
         }
 
+        if (file.Warnings.Count > 0)
+        {
+            md.AppendLine();
+            md.AppendLine("Warnings: " + string.Join("; ", file.Warnings) + ".");
+        }
+
         if (file.StoppedBecause is { } stop)
         {
             md.AppendLine();

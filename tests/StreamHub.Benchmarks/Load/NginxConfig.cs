@@ -13,7 +13,7 @@ internal static class NginxConfig
     {
         // Each stream holds two connections in one worker (client and upstream); reuseport spreads clients
         // over the workers, but one worker must be able to take them all.
-        var hardLimit = OpenFilesHardLimit();
+        var hardLimit = Machine.OpenFilesHardLimit();
         var connections = Math.Min(Math.Max(1024, (2 * streams) + 512), hardLimit - 64);
         var user = Environment.IsPrivilegedProcess ? $"user {Environment.UserName};" : "# not root: workers run as this user";
         return string.Create(CultureInfo.InvariantCulture, $$"""
@@ -59,13 +59,5 @@ internal static class NginxConfig
             }
 
             """);
-    }
-
-    /// <summary>The hard limit on open files this process may raise its own to (nginx inherits it).</summary>
-    private static int OpenFilesHardLimit()
-    {
-        var line = File.ReadLines("/proc/self/limits").FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal));
-        var fields = line?[14..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return fields is { Length: >= 2 } && int.TryParse(fields[1], CultureInfo.InvariantCulture, out var hard) ? hard : 1024;
     }
 }

@@ -11,4 +11,7 @@ internal sealed class RunFile
     /// <summary>Per step, per peer: the median of each headline figure over the step's runs, and ratios to nginx and YARP.</summary>
     public required List<StepMedians> Medians { get; init; }
     public string? StoppedBecause { get; set; }
+
+    /// <summary>Conditions of this machine that limit a step (e.g. too few file descriptors for a proxy's sockets).</summary>
+    public List<string> Warnings { get; } = [];
 }
