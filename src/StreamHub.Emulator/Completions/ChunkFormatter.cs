@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using StreamHub.Emulator.Faults;
 
@@ -57,6 +58,8 @@ internal sealed class ChunkFormatter(CompletionPlan plan)
 
     public void ContentChunk(Utf8JsonWriter w, string text, bool withRole)
     {
+        // Benchmarks on the same machine subtract this from their own Stopwatch on arrival.
+        var emitted = Stopwatch.GetTimestamp();
         StartChunk(w);
         StartChoice(w);
         if (withRole)
@@ -64,16 +67,14 @@ internal sealed class ChunkFormatter(CompletionPlan plan)
             w.WriteString("role", "assistant");
         }
 
-        RawJson.WriteString(w, "content", text);
+        RawJson.WriteString(w, "content", plan.Fault.StampText ? string.Create(CultureInfo.InvariantCulture, $"{text}@{emitted}") : text);
         if (Dialect == EmulatorDialect.DeepSeek)
         {
             w.WriteNull("reasoning_content");
         }
 
         EndChoice(w, finishReason: null);
-
-        // Benchmarks on the same machine subtract this from their own Stopwatch on arrival.
-        w.WriteNumber("x_emit_ts", Stopwatch.GetTimestamp());
+        w.WriteNumber("x_emit_ts", emitted);
         w.WriteEndObject();
     }
 

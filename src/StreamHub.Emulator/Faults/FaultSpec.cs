@@ -30,6 +30,13 @@ internal sealed class FaultSpec
     public bool Crlf { get; private set; }
     public bool ToolCalls { get; private set; }
     public bool NoDone { get; private set; }
+
+    /// <summary>
+    /// Benchmarks only: every content token's text ends with <c>@</c> and the emit moment (Stopwatch ticks),
+    /// so a consumer behind a gateway that re-frames tokens (SignalR, its own SSE) can still tell when each
+    /// token left the emulator. Absent, tokens are the plain answer (<c>x_emit_ts</c> carries the same moment).
+    /// </summary>
+    public bool StampText { get; private set; }
     public EmulatorDialect Dialect { get; private set; }
 
     /// <summary>Parses <paramref name="spec"/>; null or blank means no fault.</summary>
@@ -76,6 +83,7 @@ internal sealed class FaultSpec
             case "crlf": Crlf = Flag(key, value); break;
             case "tool-calls": ToolCalls = Flag(key, value); break;
             case "no-done": NoDone = Flag(key, value); break;
+            case "stamp-text": StampText = Flag(key, value); break;
             case "dialect": Dialect = ParseDialect(value); break;
             default: throw new FormatException($"Unknown emulator fault key '{key}'.");
         }

@@ -192,6 +192,24 @@ public sealed class EmulatorServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ChatCompletions_StampText_EachTokenEndsWithItsEmitTimestamp()
+    {
+        var before = Stopwatch.GetTimestamp();
+        using var response = await PostAsync(Body("stamped [emulator: stamp-text]", stream: true, maxTokens: 5));
+        var events = await ReadDataAsync(response);
+
+        var chunks = events.Take(5).Select(e => JsonDocument.Parse(e).RootElement).ToList();
+        var expected = EmulatorText.Tokens("stamped", 5);
+        for (var i = 0; i < 5; i++)
+        {
+            var content = Delta(chunks[i]).GetProperty("content").GetString()!;
+            var emitted = chunks[i].GetProperty("x_emit_ts").GetInt64();
+            Assert.Equal($"{expected[i]}@{emitted}", content);
+            Assert.InRange(emitted, before, Stopwatch.GetTimestamp());
+        }
+    }
+
+    [Fact]
     public async Task ChatCompletions_ErrorAfter_SendsErrorEventThenDone()
     {
         using var response = await PostAsync(Body("fail [emulator: error-after=2]", stream: true));
