@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.Extensions.Options;
+using StreamHub.Validation;
 
 namespace StreamHub.Identity;
 
@@ -12,15 +12,11 @@ internal static class IdentityExtensions
     /// </summary>
     public static IHostApplicationBuilder AddIdentity(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.Section).ValidateOnStart();
-        builder.Services.AddOptions<TenantsOptions>()
-            .Configure(o => builder.Configuration.Bind(o))
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<TenantsOptions>, TenantsOptionsValidator>();
+        builder.Services.AddSettings<IdentityOptions, IdentityOptionsValidator>(IdentityOptions.Section);
+        builder.Services.AddSettings<TenantsOptions, TenantsOptionsValidator>(TenantsOptions.Section);
+        builder.Services.AddSettings<JwtOptions, JwtOptionsValidator>(JwtOptions.Section);
         builder.Services.AddSingleton<ApiKeyDirectory>();
         builder.Services.AddSingleton<CallerResolver>();
-        builder.Services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<JwtOptions>, JwtOptionsValidator>();
         var authentication = builder.Services.AddAuthentication(IdentityClaims.Scheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(IdentityClaims.Scheme, null);
 

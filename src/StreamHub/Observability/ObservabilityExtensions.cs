@@ -1,10 +1,10 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http;
-using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using StreamHub.Validation;
 
 namespace StreamHub.Observability;
 
@@ -20,10 +20,7 @@ internal static class ObservabilityExtensions
     /// </summary>
     public static IHostApplicationBuilder AddObservability(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<PricingOptions>()
-            .BindConfiguration(PricingOptions.Section)
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<PricingOptions>, PricingOptionsValidator>();
+        builder.Services.AddSettings<PricingOptions, PricingOptionsValidator>(PricingOptions.Section);
         builder.Services.TryAddSingleton(TimeProvider.System);
         var instance = InstanceInfo.Create(TimeProvider.System);
         var instanceId = instance.InstanceId;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using StreamHub.Identity;
+using StreamHub.Validation;
 
 namespace StreamHub.Streaming;
 
@@ -9,13 +10,7 @@ internal static class StreamingExtensions
     /// <summary>The hub, its limits and the completion pipeline both front doors call.</summary>
     public static IHostApplicationBuilder AddStreaming(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<StreamingOptions>()
-            .BindConfiguration(StreamingOptions.Section)
-            .ValidateDataAnnotations()
-            .Validate(
-                o => o.CoalesceWindow is null || (o.CoalesceWindow >= TimeSpan.Zero && o.CoalesceWindow <= TimeSpan.FromSeconds(1)),
-                "Streaming:CoalesceWindow must be between 00:00:00 and 00:00:01 (or absent for off).")
-            .ValidateOnStart();
+        builder.Services.AddSettings<StreamingOptions, StreamingOptionsValidator>(StreamingOptions.Section);
         builder.Services.AddSingleton<CompletionPipeline>();
         builder.Services.AddSingleton<ActiveRequests>();
         builder.Services.AddHostedService<ShutdownNotice>();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using StreamHub.Emulator;
+using StreamHub.Validation;
 
 namespace StreamHub.Upstream;
 
@@ -24,11 +25,7 @@ internal static class UpstreamExtensions
             configured = builder.Configuration.GetSection(UpstreamOptions.Section).Get<UpstreamOptions>()!;
         }
 
-        builder.Services.AddOptions<UpstreamOptions>()
-            .BindConfiguration(UpstreamOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<UpstreamOptions>, UpstreamOptionsValidator>();
+        builder.Services.AddSettings<UpstreamOptions, UpstreamOptionsValidator>(UpstreamOptions.Section);
         builder.Services.AddSingleton<SecretScrubber>();
         builder.Services.AddSingleton(TimeProvider.System);
 
