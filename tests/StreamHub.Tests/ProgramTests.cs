@@ -31,6 +31,8 @@ public sealed class ProgramTests
     [InlineData("Admin:ApiKey must be at least 16 characters", "Admin:ApiKey=short")]
     [InlineData("Cors:AllowedOrigins:1 must be an origin", "Cors:AllowedOrigins:0=https://app.example.com", "Cors:AllowedOrigins:1=https://app.example.com/page")]
     [InlineData("Pricing:Models:emulator-1:InputPerMillion must not be negative", "Pricing:Models:emulator-1:InputPerMillion=-1")]
+    [InlineData("Emulator:TokensPerSecond must be a positive finite number", "Emulator:TokensPerSecond=0")]
+    [InlineData("Emulator:DefaultMaxTokens must not exceed Emulator:MaxTokensLimit", "Emulator:DefaultMaxTokens=50", "Emulator:MaxTokensLimit=10")]
     public async Task BuildApp_BadSetting_StartFailsNamingTheKey(string message, params string[] settings)
     {
         var error = await FailedStart.RunAsync(settings);
@@ -46,6 +48,7 @@ public sealed class ProgramTests
     [InlineData("'Tenants:0:Tier'", Tenant, TenantKey, "Tenants:0:Tier=Gold")]
     [InlineData("'Upstream:Regions:0:Priority'", "Upstream:Regions:0:Priority=high")]
     [InlineData("'Pricing:Models:emulator-1:OutputPerMillion'", "Pricing:Models:emulator-1:OutputPerMillion=cheap")]
+    [InlineData("'Upstream:MidStream'", "Upstream:MidStream=Sometimes")]
     [InlineData("'Admission:MaxQueueWait'", "Admission:MaxQueueWait=soon")]
     public async Task BuildApp_UnconvertibleSetting_StartFailsNamingTheKey(string key, params string[] settings)
     {

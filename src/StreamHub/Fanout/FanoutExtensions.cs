@@ -15,14 +15,15 @@ internal static class FanoutExtensions
         builder.Services.AddSettings<RedisSettings, RedisSettingsValidator>(RedisSettings.Section);
         builder.Services.AddSingleton<TokenFanout>();
 
-        var redis = builder.Configuration.GetSection(RedisSettings.Section).Get<RedisSettings>();
-        if (string.IsNullOrWhiteSpace(redis?.ConnectionString))
+        // Which services exist depends on whether Redis is configured at all; the settings themselves
+        // (connection string, channel prefix) are read validated, from IOptions<RedisSettings>.
+        if (string.IsNullOrWhiteSpace(builder.Configuration[$"{RedisSettings.Section}:{nameof(RedisSettings.ConnectionString)}"]))
         {
             builder.Services.AddSingleton<IWatchStore, InMemoryWatchStore>();
         }
         else
         {
-            builder.AddRedisFanout(redis);
+            builder.AddRedisFanout();
         }
 
         return builder;

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using StreamHub.Streaming;
 
@@ -10,7 +12,26 @@ internal static class RedisFanoutExtensions
     /// caller on Redis: it connects in the background, fails commands fast while Redis is away (streams go
     /// on; fan-out and watch report it) and reconnects by itself.
     /// </summary>
-    public static IHostApplicationBuilder AddRedisFanout(this IHostApplicationBuilder builder, RedisSettings settings)
+    public static IHostApplicationBuilder AddRedisFanout(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<IConnectionMultiplexer>(static services =>
+            ConnectionMultiplexer.Connect(Configuration(services.GetRequiredService<IOptions<RedisSettings>>().Value)));
+        builder.Services.AddSingleton<IWatchStore, RedisWatchStore>();
+        builder.Services.AddSignalR().AddStackExchangeRedis();
+        builder.Services.AddOptions<RedisOptions>()
+            .Configure<IOptions<RedisSettings>, IServiceProvider>(static (o, settings, services) =>
+            {
+                o.Configuration.ChannelPrefix = ChannelPrefix(settings.Value);
+                o.ConnectionFactory = _ => Task.FromResult(services.GetRequiredService<IConnectionMultiplexer>());
+            });
+        builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
+
+        // AddSignalR() above re-adds the plain JSON protocol; keep every error coded.
+        builder.Services.UseCodedErrors();
+        return builder;
+    }
+
+    private static ConfigurationOptions Configuration(RedisSettings settings)
     {
         var configuration = ConfigurationOptions.Parse(settings.ConnectionString!);
         configuration.AbortOnConnectFail = false;
@@ -18,17 +39,9 @@ internal static class RedisFanoutExtensions
         configuration.ConnectTimeout = 2000;
         configuration.ConnectRetry = 1;
         configuration.ReconnectRetryPolicy = new LinearRetry(500);
-        configuration.ChannelPrefix = RedisChannel.Literal(settings.ChannelPrefix + ":");
-
-        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(configuration));
-        builder.Services.AddSingleton<IWatchStore, RedisWatchStore>();
-        builder.Services.AddSignalR().AddStackExchangeRedis(o => o.Configuration.ChannelPrefix = configuration.ChannelPrefix);
-        builder.Services.AddOptions<Microsoft.AspNetCore.SignalR.StackExchangeRedis.RedisOptions>()
-            .Configure<IConnectionMultiplexer>((o, multiplexer) => o.ConnectionFactory = _ => Task.FromResult(multiplexer));
-        builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
-
-        // AddSignalR() above re-adds the plain JSON protocol; keep every error coded.
-        builder.Services.UseCodedErrors();
-        return builder;
+        configuration.ChannelPrefix = ChannelPrefix(settings);
+        return configuration;
     }
+
+    private static RedisChannel ChannelPrefix(RedisSettings settings) => RedisChannel.Literal(settings.ChannelPrefix + ":");
 }

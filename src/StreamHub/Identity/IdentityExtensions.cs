@@ -17,14 +17,12 @@ internal static class IdentityExtensions
         builder.Services.AddSettings<JwtOptions, JwtOptionsValidator>(JwtOptions.Section);
         builder.Services.AddSingleton<ApiKeyDirectory>();
         builder.Services.AddSingleton<CallerResolver>();
-        var authentication = builder.Services.AddAuthentication(IdentityClaims.Scheme)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(IdentityClaims.Scheme, null);
 
-        // JWTs only when configured: otherwise every bearer goes to the API-key scheme, as before.
-        if (builder.Configuration.GetSection(JwtOptions.Section).Get<JwtOptions>() is { Enabled: true })
-        {
-            authentication.AddJwtBesideApiKeys();
-        }
+        // The JWT scheme is always there; the selector sends a bearer to it only when Identity:Jwt turns
+        // JWTs on, so every bearer goes to the API-key scheme otherwise, as before.
+        builder.Services.AddAuthentication(JwtIdentityExtensions.BearerScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(IdentityClaims.Scheme, null)
+            .AddJwtBesideApiKeys();
 
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(IdentityClaims.AdminPolicy, p => p.RequireRole(IdentityClaims.AdminRole))

@@ -1,5 +1,7 @@
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using StreamHub.Identity;
 using StreamHub.Validation;
 
@@ -15,16 +17,13 @@ internal static class StreamingExtensions
         builder.Services.AddSingleton<ActiveRequests>();
         builder.Services.AddHostedService<ShutdownNotice>();
 
-        var limits = builder.Configuration.GetSection(StreamingOptions.Section).Get<StreamingOptions>() ?? new StreamingOptions();
-        builder.Services.AddSignalR(o =>
-        {
-            // A long chat history needs more than SignalR's 32 KB default; above this SignalR closes the
-            // connection, below it the parser answers oversize input with invalid_request.
-            o.MaximumReceiveMessageSize = limits.MaxReceiveMessageSize;
-            o.EnableDetailedErrors = false;
-        })
-        .AddMessagePackProtocol(); // optional for clients: JSON stays the default, .NET clients may choose MessagePack
+        builder.Services.AddSignalR(static o => o.EnableDetailedErrors = false)
+            .AddMessagePackProtocol(); // optional for clients: JSON stays the default, .NET clients may choose MessagePack
 
+        // A long chat history needs more than SignalR's 32 KB default; above this SignalR closes the
+        // connection, below it the parser answers oversize input with invalid_request.
+        builder.Services.AddOptions<HubOptions>()
+            .Configure<IOptions<StreamingOptions>>(static (hub, limits) => hub.MaximumReceiveMessageSize = limits.Value.MaxReceiveMessageSize);
         builder.Services.UseCodedErrors();
 
         // A reconnect storm (thousands of clients after a deploy) overflows Kestrel's default accept

@@ -27,4 +27,9 @@ internal sealed class RegionOptions
     [Range(1, 100_000, ErrorMessage = "{0} must be between {1} and {2}.")]
     public int MaxConnections { get; set; } = 1024;
 
+    /// <summary>
+    /// The embedded emulator, added when no region is configured; its connections go to wherever the
+    /// emulator listens once started. Not a setting (the binder sets public properties only).
+    /// </summary>
+    internal bool Embedded { get; init; }
 }
