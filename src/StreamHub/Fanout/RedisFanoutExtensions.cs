@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
-using StreamHub.Streaming;
 
 namespace StreamHub.Fanout;
 
@@ -25,9 +24,6 @@ internal static class RedisFanoutExtensions
                 o.ConnectionFactory = _ => Task.FromResult(services.GetRequiredService<IConnectionMultiplexer>());
             });
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
-
-        // AddSignalR() above re-adds the plain JSON protocol; keep every error coded.
-        builder.Services.UseCodedErrors();
         return builder;
     }
 

@@ -34,47 +34,14 @@ internal static class StreamingExtensions
 
     /// <summary>
     /// Every error a client receives starts with its contract code (see <see cref="CodedErrorProtocol"/>),
-    /// whichever protocol it speaks: each hub protocol registered by type or instance is replaced by the same
-    /// protocol wrapped in <see cref="CodedErrorProtocol"/>. Idempotent, and safe to call again after anything
-    /// else calls <c>AddSignalR()</c>, which re-adds the plain JSON protocol.
+    /// whichever protocol it speaks: SignalR resolves its protocols through
+    /// <see cref="CodedErrorProtocolResolver"/>, which wraps each. Call it before or after <c>AddSignalR()</c>
+    /// and protocol registrations, in any order (<c>AddSignalR()</c> adds its resolver only when none is).
     /// </summary>
     public static IServiceCollection UseCodedErrors(this IServiceCollection services)
     {
-        for (var i = services.Count - 1; i >= 0; i--)
-        {
-            var descriptor = services[i];
-            if (descriptor.ServiceType != typeof(IHubProtocol) || descriptor.IsKeyedService)
-            {
-                continue;
-            }
-
-            // Wrappers are registered by factory, so neither branch sees them again.
-            Func<IServiceProvider, IHubProtocol> inner;
-            Type innerType;
-            if (descriptor.ImplementationType is { } type)
-            {
-                services.TryAddSingleton(type);
-                inner = sp => (IHubProtocol)sp.GetRequiredService(type);
-                innerType = type;
-            }
-            else if (descriptor.ImplementationInstance is IHubProtocol instance)
-            {
-                inner = _ => instance;
-                innerType = instance.GetType();
-            }
-            else
-            {
-                continue;
-            }
-
-            services.RemoveAt(i);
-            if (!services.Any(d => d.ServiceType == typeof(CodedErrorMarker) && d.ImplementationInstance is CodedErrorMarker m && m.Inner == innerType))
-            {
-                services.AddSingleton(new CodedErrorMarker(innerType));
-                services.AddSingleton<IHubProtocol>(sp => new CodedErrorProtocol(inner(sp)));
-            }
-        }
-
+        services.RemoveAll<IHubProtocolResolver>();
+        services.AddSingleton<IHubProtocolResolver, CodedErrorProtocolResolver>();
         return services;
     }
 
@@ -86,7 +53,4 @@ internal static class StreamingExtensions
         }).RequireAuthorization(IdentityClaims.HubCallerPolicy).RequireCors(Cors.CorsExtensions.BrowserPolicy);
         return app;
     }
-
-    /// <summary>Marks that the protocol <see cref="Inner"/> is registered wrapped in the coded-error protocol.</summary>
-    private sealed record CodedErrorMarker(Type Inner);
 }
