@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using StreamHub.Tests.Infrastructure;
 
@@ -58,4 +59,14 @@ public sealed class ProgramTests
         Assert.Contains(key, failure.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task BuildApp_Default_RegistersTheSystemClockOnce()
+    {
+        var app = Program.BuildApp(["--urls=http://127.0.0.1:0"]);
+        await using var _ = app;
+
+        var clocks = app.Services.GetServices<TimeProvider>().ToList();
+
+        Assert.Same(TimeProvider.System, Assert.Single(clocks));
+    }
 }

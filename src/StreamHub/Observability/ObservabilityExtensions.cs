@@ -22,9 +22,10 @@ internal static class ObservabilityExtensions
     {
         builder.Services.AddSettings<PricingOptions, PricingOptionsValidator>(PricingOptions.Section);
         builder.Services.TryAddSingleton(TimeProvider.System);
-        var instance = InstanceInfo.Create(TimeProvider.System);
-        var instanceId = instance.InstanceId;
-        builder.Services.AddSingleton(instance);
+
+        // The id is made now, for the metrics' resource; when the process started is read from the clock.
+        var instanceId = InstanceInfo.NewId();
+        builder.Services.AddSingleton(services => InstanceInfo.Create(instanceId, services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<CostCalculator>();
         builder.Services.AddSingleton<StreamStatistics>();
         builder.Services.AddSingleton<StreamTelemetry>();

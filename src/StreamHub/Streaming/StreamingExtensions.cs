@@ -13,6 +13,7 @@ internal static class StreamingExtensions
     public static IHostApplicationBuilder AddStreaming(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSettings<StreamingOptions, StreamingOptionsValidator>(StreamingOptions.Section);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<CompletionPipeline>();
         builder.Services.AddSingleton<ActiveRequests>();
         builder.Services.AddHostedService<ShutdownNotice>();
