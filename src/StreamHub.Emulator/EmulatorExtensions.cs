@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using StreamHub.Emulator.Completions;
 using StreamHub.Emulator.Control;
+using StreamHub.Validation;
 
 namespace StreamHub.Emulator;
 
@@ -13,11 +14,20 @@ public static class EmulatorExtensions
     public static IHostApplicationBuilder AddEmulator(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<EmulatorOptions>()
-            .Bind(builder.Configuration.GetSection(EmulatorOptions.SectionName))
-            .ValidateOnStart();
+        builder.Services.AddEmulatorSettings();
         builder.Services.AddEmulatorCore();
         return builder;
+    }
+
+    /// <summary>
+    /// The <c>Emulator</c> settings, bound and validated like every StreamHub section (a bad value stops
+    /// start-up naming its key); for the standalone host and for StreamHub, which hosts the emulator.
+    /// </summary>
+    public static IServiceCollection AddEmulatorSettings(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddSettings<EmulatorOptions, EmulatorOptionsValidator>(EmulatorOptions.SectionName);
+        return services;
     }
 
     /// <summary>Maps <c>/v1/chat/completions</c>, <c>/v1/models</c> and the <c>/emulator/*</c> control endpoints.</summary>
@@ -40,7 +50,6 @@ public static class EmulatorExtensions
 
     internal static IServiceCollection AddEmulatorCore(this IServiceCollection services)
     {
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EmulatorOptions>, EmulatorOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<EmulatorState>();
         services.TryAddSingleton<ChatCompletionEndpoint>();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using StreamHub.Validation;
 
 namespace StreamHub.Admission;
 
@@ -13,12 +14,7 @@ internal static class AdmissionExtensions
     public static IHostApplicationBuilder AddAdmission(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<AdmissionOptions>()
-            .Bind(builder.Configuration.GetSection(AdmissionOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.TryAddEnumerable(
-            ServiceDescriptor.Singleton<IValidateOptions<AdmissionOptions>, AdmissionOptionsValidator>());
+        builder.Services.AddSettings<AdmissionOptions, AdmissionOptionsValidator>(AdmissionOptions.SectionName);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton(services => new PriorityAdmission(
             services.GetRequiredService<IOptions<AdmissionOptions>>().Value,

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace StreamHub.Observability;
 
 /// <summary>
@@ -9,5 +11,6 @@ internal sealed class PricingOptions
 {
     public const string Section = "Pricing";
 
+    [ValidateEnumeratedItems]
     public Dictionary<string, ModelPrice> Models { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }

@@ -175,24 +175,6 @@ public sealed class MessagePackTests : IAsyncLifetime
         Assert.Equal(viaJson, viaMessagePack);
     }
 
-    [Fact]
-    public void UseCodedErrors_CalledAgainAfterAddSignalR_WrapsEachProtocolOnce()
-    {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSignalR().AddMessagePackProtocol();
-        services.UseCodedErrors();
-        services.AddSignalR();
-        services.UseCodedErrors();
-        services.UseCodedErrors();
-        using var provider = services.BuildServiceProvider();
-
-        var protocols = provider.GetServices<IHubProtocol>().ToList();
-
-        Assert.All(protocols, p => Assert.IsType<CodedErrorProtocol>(p));
-        Assert.Equal(["json", "messagepack"], protocols.Select(p => p.Name).Order());
-    }
-
     private static async Task<List<T>> ReadAllAsync<T>(ChannelReader<T> reader)
     {
         var items = new List<T>();
