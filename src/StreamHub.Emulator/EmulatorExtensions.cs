@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using StreamHub.Emulator.Completions;
 using StreamHub.Emulator.Control;
+using StreamHub.Emulator.Faults;
 
 namespace StreamHub.Emulator;
 
@@ -43,6 +44,7 @@ public static class EmulatorExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EmulatorOptions>, EmulatorOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<EmulatorState>();
+        services.TryAddSingleton<FaultSelector>();
         services.TryAddSingleton<ChatCompletionEndpoint>();
         return services;
     }

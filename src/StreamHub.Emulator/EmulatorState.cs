@@ -9,7 +9,13 @@ namespace StreamHub.Emulator;
 public sealed class EmulatorState
 {
     /// <summary>How many requests <see cref="GetRequests"/> keeps.</summary>
-    public const int RequestLogCapacity = 200;
+    public const int RequestLogCapacity = 1000;
+
+    /// <summary>The most of one body the log keeps.</summary>
+    public const int MaxRecordedBodyBytes = 4 * 1024 * 1024;
+
+    /// <summary>The most body text the whole log keeps: the oldest requests leave first.</summary>
+    public const long MaxRecordedBodyTotal = 64L * 1024 * 1024;
 
     private readonly Lock _gate = new();
     private readonly Queue<string> _script = new();
@@ -18,6 +24,8 @@ public sealed class EmulatorState
     private long _total;
     private long _completed;
     private long _aborted;
+    private long _logged;
+    private long _bodyChars;
 
     /// <summary>Chat-completion requests being served right now.</summary>
     public int OpenStreams => Volatile.Read(ref _open);
@@ -37,7 +45,7 @@ public sealed class EmulatorState
     public EmulatorStats GetStats() => new(
         OpenStreams, Interlocked.Read(ref _total), Interlocked.Read(ref _completed), Interlocked.Read(ref _aborted));
 
-    /// <summary>The last <see cref="RequestLogCapacity"/> requests, oldest first.</summary>
+    /// <summary>The last <see cref="RequestLogCapacity"/> requests to <c>/v1/*</c> (refused ones too), oldest first.</summary>
     public IReadOnlyList<EmulatorRequestRecord> GetRequests()
     {
         lock (_gate)
@@ -85,6 +93,8 @@ public sealed class EmulatorState
         {
             _script.Clear();
             _log.Clear();
+            _bodyChars = 0;
+            _logged = 0;
             Interlocked.Exchange(ref _total, 0);
             Interlocked.Exchange(ref _completed, 0);
             Interlocked.Exchange(ref _aborted, 0);
@@ -113,16 +123,17 @@ public sealed class EmulatorState
         }
     }
 
+    /// <summary>Logs a request under the next arrival number.</summary>
     internal void Record(EmulatorRequestRecord request)
     {
         lock (_gate)
         {
-            if (_log.Count == RequestLogCapacity)
+            _log.Enqueue(request with { Seq = ++_logged });
+            _bodyChars += request.Body.Length;
+            while (_log.Count > RequestLogCapacity || (_bodyChars > MaxRecordedBodyTotal && _log.Count > 1))
             {
-                _log.Dequeue();
+                _bodyChars -= _log.Dequeue().Body.Length;
             }
-
-            _log.Enqueue(request);
         }
     }
 }
