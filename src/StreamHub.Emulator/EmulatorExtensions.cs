@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using StreamHub.Emulator.Access;
 using StreamHub.Emulator.Completions;
 using StreamHub.Emulator.Control;
 using StreamHub.Emulator.Faults;
@@ -33,8 +33,8 @@ public static class EmulatorExtensions
         var v1 = app.MapGroup("/v1").WithTags("Emulated OpenAI");
         v1.MapPost("/chat/completions", (HttpContext http, ChatCompletionEndpoint endpoint) => endpoint.HandleAsync(http))
             .WithName("EmulatorChatCompletions").WithSummary("OpenAI chat completions, streaming or not, with fault injection.");
-        v1.MapGet("/models", ListModels)
-            .WithName("EmulatorModels").WithSummary("The configured model, in OpenAI's list shape.");
+        v1.MapGet("/models", (HttpContext http, ModelsEndpoint endpoint) => endpoint.HandleAsync(http))
+            .WithName("EmulatorModels").WithSummary("The configured models (Emulator:Models, else Emulator:Model), in OpenAI's list shape.");
         app.MapControl();
         return app;
     }
@@ -45,13 +45,9 @@ public static class EmulatorExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<EmulatorState>();
         services.TryAddSingleton<FaultSelector>();
+        services.TryAddSingleton<ProviderGate>();
         services.TryAddSingleton<ChatCompletionEndpoint>();
+        services.TryAddSingleton<ModelsEndpoint>();
         return services;
-    }
-
-    private static JsonHttpResult<ModelList> ListModels(IOptions<EmulatorOptions> options, TimeProvider time)
-    {
-        var card = new ModelCard(options.Value.Model, "model", time.GetUtcNow().ToUnixTimeSeconds(), "streamhub-emulator");
-        return TypedResults.Json(new ModelList("list", [card]), OpenAiJsonContext.Default.ModelList);
     }
 }

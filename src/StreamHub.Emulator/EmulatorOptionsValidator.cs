@@ -34,6 +34,22 @@ internal sealed class EmulatorOptionsValidator : IValidateOptions<EmulatorOption
             failures.Add($"{prefix}:Model must not be empty.");
         }
 
+        for (var i = 0; i < options.Models.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(options.Models[i]))
+            {
+                failures.Add($"{prefix}:Models:{i} must not be empty.");
+            }
+        }
+
+        foreach (var (key, value) in options.RequireHeaders.Concat(options.RequireQuery))
+        {
+            if (string.IsNullOrWhiteSpace(key) || value is null)
+            {
+                failures.Add($"{prefix}:RequireHeaders/RequireQuery entry '{key}' needs a name and a value.");
+            }
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

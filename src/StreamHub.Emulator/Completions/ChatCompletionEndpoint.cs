@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using StreamHub.Emulator.Access;
 using StreamHub.Emulator.Conversation;
 using StreamHub.Emulator.Faults;
 using StreamHub.Emulator.Recording;
@@ -15,6 +16,7 @@ namespace StreamHub.Emulator.Completions;
 internal sealed class ChatCompletionEndpoint(
     EmulatorState state,
     FaultSelector faults,
+    ProviderGate gate,
     IOptions<EmulatorOptions> options,
     TimeProvider time,
     IHostApplicationLifetime lifetime)
@@ -50,6 +52,7 @@ internal sealed class ChatCompletionEndpoint(
         var body = await RequestCapture.ReadBodyAsync(http.Request, ct);
         var record = RequestCapture.Describe(http, body);
         var (request, error) = Read(body);
+        error = Deny(http.Request) ?? error ?? (request is not null && !gate.Knows(request.Model) ? ModelNotFound(request.Model) : null);
         string? prompt = null;
         if (request is not null)
         {
@@ -101,6 +104,12 @@ internal sealed class ChatCompletionEndpoint(
             ? await new StreamingResponse(http, plan, time).WriteAsync(ct)
             : await NonStreamingResponse.WriteAsync(http, plan, time, ct);
     }
+
+    private OpenAiError? Deny(HttpRequest request) =>
+        gate.CredentialFailure(request) is { } failure ? new OpenAiError(401, "invalid_request_error", "invalid_api_key", null, failure) : null;
+
+    private static OpenAiError ModelNotFound(string? model) => new(404, "invalid_request_error", "model_not_found", "model",
+        $"The model `{model}` does not exist or you do not have access to it.");
 
     /// <summary>The request, or the error to answer (the request too when it parsed, so the log shows it).</summary>
     private static (ChatRequest? Request, OpenAiError? Error) Read(byte[] body)
