@@ -20,6 +20,13 @@ public sealed class EmulatorOptions
     /// <summary>Upper bound on any answer, so a careless <c>max_tokens</c> cannot make the emulator allocate without limit.</summary>
     public int MaxTokensLimit { get; set; } = 100_000;
 
+    /// <summary>
+    /// <c>Emulator:AllowFaultDirectives</c> (default on): whether <c>[emulator: …]</c> directives in prompts and the
+    /// scripted fault queue may change answers. Off, a directive is just text and <c>POST /emulator/script</c> is
+    /// refused (403), so a deployment's callers cannot make the emulator fail on purpose.
+    /// </summary>
+    public bool AllowFaultDirectives { get; set; } = true;
+
     /// <summary>The model listed by <c>/v1/models</c> (when <see cref="Models"/> is empty) and used when a request names none.</summary>
     public string Model { get; set; } = "emulator-1";
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using StreamHub.Emulator.Faults;
 
 namespace StreamHub.Emulator;
@@ -6,7 +7,7 @@ namespace StreamHub.Emulator;
 /// What the emulator has seen and what it has been told to do next: counters, the scripted fault queue and
 /// the last requests. One instance per emulator; thread-safe.
 /// </summary>
-public sealed class EmulatorState
+public sealed class EmulatorState(IOptions<EmulatorOptions> options)
 {
     /// <summary>How many requests <see cref="GetRequests"/> keeps.</summary>
     public const int RequestLogCapacity = 1000;
@@ -26,6 +27,9 @@ public sealed class EmulatorState
     private long _aborted;
     private long _logged;
     private long _bodyChars;
+
+    /// <summary><c>Emulator:AllowFaultDirectives</c>: whether directives and the script may inject faults.</summary>
+    public bool FaultsAllowed => options.Value.AllowFaultDirectives;
 
     /// <summary>Chat-completion requests being served right now.</summary>
     public int OpenStreams => Volatile.Read(ref _open);
@@ -59,9 +63,15 @@ public sealed class EmulatorState
     /// Every spec is checked first, so a typo fails here instead of silently doing nothing later.
     /// </summary>
     /// <exception cref="FormatException">A spec has an unknown key or a bad value.</exception>
+    /// <exception cref="InvalidOperationException"><c>Emulator:AllowFaultDirectives</c> is off.</exception>
     public void SetScript(IEnumerable<string> faults)
     {
         ArgumentNullException.ThrowIfNull(faults);
+        if (!FaultsAllowed)
+        {
+            throw new InvalidOperationException("Fault injection is off (Emulator:AllowFaultDirectives=false).");
+        }
+
         var specs = faults.Select(f => f ?? string.Empty).ToList();
         foreach (var spec in specs)
         {
@@ -119,7 +129,7 @@ public sealed class EmulatorState
     {
         lock (_gate)
         {
-            return _script.TryDequeue(out var spec) ? spec : null;
+            return FaultsAllowed && _script.TryDequeue(out var spec) ? spec : null;
         }
     }
 

@@ -37,6 +37,11 @@ internal static class ControlEndpoints
     private static async Task<Results<JsonHttpResult<ScriptAccepted>, ProblemHttpResult>> SetScriptAsync(
         HttpContext http, EmulatorState state)
     {
+        if (!state.FaultsAllowed)
+        {
+            return TypedResults.Problem("Fault injection is off (Emulator:AllowFaultDirectives=false).", statusCode: StatusCodes.Status403Forbidden);
+        }
+
         try
         {
             var body = await JsonSerializer.DeserializeAsync(http.Request.Body, EmulatorJsonContext.Default.ScriptRequest, http.RequestAborted);
