@@ -21,31 +21,7 @@ internal sealed class ChatCompletionEndpoint(
     TimeProvider time,
     IHostApplicationLifetime lifetime)
 {
-    public async Task HandleAsync(HttpContext http)
-    {
-        // Stopping the emulator must end stalled streams at once rather than wait out the shutdown timeout.
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
-        var ct = linked.Token;
-        var seq = state.BeginRequest();
-        var aborted = false;
-        try
-        {
-            aborted = await ServeAsync(http, seq, ct);
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException)
-        {
-            aborted = true;
-            if (!http.RequestAborted.IsCancellationRequested)
-            {
-                // We are stopping, not the client: make the cut visible instead of a clean end.
-                http.Abort();
-            }
-        }
-        finally
-        {
-            state.EndRequest(aborted);
-        }
-    }
+    public Task HandleAsync(HttpContext http) => StreamRunner.RunAsync(http, state, lifetime, (seq, ct) => ServeAsync(http, seq, ct));
 
     private async Task<bool> ServeAsync(HttpContext http, long seq, CancellationToken ct)
     {

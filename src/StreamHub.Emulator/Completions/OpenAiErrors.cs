@@ -51,22 +51,7 @@ internal static class OpenAiErrors
     public static Task WriteStatusFaultAsync(HttpContext http, FaultSpec fault, TimeProvider time, CancellationToken ct)
     {
         var status = fault.Status ?? StatusCodes.Status500InternalServerError;
-        var headers = http.Response.Headers;
-        if (fault.RetryAfterSeconds is { } seconds)
-        {
-            headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        if (fault.RetryAfterDateSeconds is { } dateSeconds)
-        {
-            headers.RetryAfter = time.GetUtcNow().AddSeconds(dateSeconds).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        if (fault.RetryAfterMs is { } ms)
-        {
-            headers["retry-after-ms"] = ms.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
+        RetryHeaders.Apply(http.Response.Headers, fault, time);
         var (type, code) = Describe(status);
         return WriteAsync(http, status, type, code, $"Emulated upstream failure: HTTP {status}.", ct);
     }
