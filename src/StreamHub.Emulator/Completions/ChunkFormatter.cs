@@ -137,18 +137,6 @@ internal sealed class ChunkFormatter(CompletionPlan plan)
         w.WriteEndObject();
     }
 
-    /// <summary>vLLM's mid-stream failure: an error object in place of a chunk.</summary>
-    public static void ErrorEvent(Utf8JsonWriter w)
-    {
-        w.WriteStartObject();
-        w.WriteStartObject("error");
-        w.WriteString("message", "Emulated failure while generating the response.");
-        w.WriteString("type", "internal_error");
-        w.WriteNumber("code", 500);
-        w.WriteEndObject();
-        w.WriteEndObject();
-    }
-
     private void StartDelta(Utf8JsonWriter w, bool withRole)
     {
         StartChunk(w);

@@ -118,7 +118,7 @@ internal sealed class StreamingResponse(HttpContext http, CompletionPlan plan, T
 
         if (fault.ErrorAfter == sent)
         {
-            ChunkFormatter.ErrorEvent(events.BeginData());
+            ErrorEvent(events.BeginData());
             await events.SendDataAsync(ct);
             await events.SendRawDataAsync("[DONE]"u8, ct);
             return Interruption.Ended;
@@ -141,5 +141,17 @@ internal sealed class StreamingResponse(HttpContext http, CompletionPlan plan, T
         }
 
         return Interruption.None;
+    }
+
+    /// <summary>vLLM's mid-stream failure: an error object in place of a chunk.</summary>
+    private static void ErrorEvent(System.Text.Json.Utf8JsonWriter w)
+    {
+        w.WriteStartObject();
+        w.WriteStartObject("error");
+        w.WriteString("message", "Emulated failure while generating the response.");
+        w.WriteString("type", "internal_error");
+        w.WriteNumber("code", 500);
+        w.WriteEndObject();
+        w.WriteEndObject();
     }
 }
