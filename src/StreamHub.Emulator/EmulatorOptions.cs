@@ -27,7 +27,29 @@ public sealed class EmulatorOptions
     [Range(1, int.MaxValue, ErrorMessage = "{0} must be at least 1.")]
     public int MaxTokensLimit { get; set; } = 100_000;
 
-    /// <summary>The model listed by <c>/v1/models</c> and echoed when a request names none.</summary>
+    /// <summary>
+    /// <c>Emulator:AllowFaultDirectives</c> (default on): whether <c>[emulator: …]</c> directives in prompts and the
+    /// scripted fault queue may change answers. Off, a directive is just text and <c>POST /emulator/script</c> is
+    /// refused (403), so a deployment's callers cannot make the emulator fail on purpose.
+    /// </summary>
+    public bool AllowFaultDirectives { get; set; } = true;
+
+    /// <summary>The model listed by <c>/v1/models</c> (when <see cref="Models"/> is empty) and used when a request names none.</summary>
     [Required(ErrorMessage = "{0} must not be empty.")]
     public string Model { get; set; } = "emulator-1";
+
+    /// <summary>
+    /// <c>Emulator:Models:K</c>: the only model names this emulator knows, as a real provider knows its own; any
+    /// other gets 404 (<c>model_not_found</c> / <c>not_found_error</c>). Empty (the default): any name.
+    /// </summary>
+    public List<string> Models { get; set; } = [];
+
+    /// <summary>
+    /// <c>Emulator:RequireHeaders:&lt;name&gt;</c>: headers every <c>/v1</c> request must carry with exactly this value
+    /// (e.g. <c>api-key</c>, or <c>Authorization</c> = <c>Bearer sk-…</c>); 401 otherwise.
+    /// </summary>
+    public Dictionary<string, string> RequireHeaders { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary><c>Emulator:RequireQuery:&lt;name&gt;</c>: query parameters every <c>/v1</c> request must carry with exactly this value (e.g. <c>api-version</c>); 401 otherwise.</summary>
+    public Dictionary<string, string> RequireQuery { get; set; } = new(StringComparer.Ordinal);
 }
