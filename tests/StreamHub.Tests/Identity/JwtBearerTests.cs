@@ -138,9 +138,9 @@ public sealed class JwtBearerTests : IAsyncLifetime
         using var tenant = AdminTestKit.Http(_server, TenantToken("jwt-acme", "critical"));
         using var expired = AdminTestKit.Http(_server, Token(new Dictionary<string, object> { ["role"] = "streamhub-admin" }, expiresIn: TimeSpan.FromMinutes(-5)));
 
-        using var asAdmin = await AdminAccessTests.SendAsync(admin, "GET", "/admin/stats");
-        using var asTenant = await AdminAccessTests.SendAsync(tenant, "GET", "/admin/stats");
-        using var asExpired = await AdminAccessTests.SendAsync(expired, "GET", "/admin/stats");
+        using var asAdmin = await AdminTestKit.SendAsync(admin, "GET", "/admin/stats");
+        using var asTenant = await AdminTestKit.SendAsync(tenant, "GET", "/admin/stats");
+        using var asExpired = await AdminTestKit.SendAsync(expired, "GET", "/admin/stats");
 
         Assert.Equal(HttpStatusCode.OK, asAdmin.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, asTenant.StatusCode);
@@ -153,7 +153,7 @@ public sealed class JwtBearerTests : IAsyncLifetime
         var token = Token(new Dictionary<string, object> { ["sub"] = "ops", ["roles"] = ReaderAndAdmin });
         using var admin = AdminTestKit.Http(_server, token);
 
-        using var response = await AdminAccessTests.SendAsync(admin, "GET", "/admin/stats");
+        using var response = await AdminTestKit.SendAsync(admin, "GET", "/admin/stats");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
