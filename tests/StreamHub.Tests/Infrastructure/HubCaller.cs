@@ -43,6 +43,9 @@ public sealed class HubCaller : IAsyncDisposable
     public static async Task<HubCaller> ConnectAsync(Uri hubUrl, string? key = null, bool messagePack = false)
         => new(await OpenConnectionAsync(hubUrl, key, messagePack));
 
+    /// <summary>Records the callbacks of a connection opened elsewhere (disposing the caller disposes it).</summary>
+    public static HubCaller Attach(HubConnection connection) => new(connection);
+
     /// <summary>
     /// A started connection over WebSockets. <paramref name="messagePack"/> makes MessagePack its only protocol:
     /// the handshake then fails unless the server speaks it, so a pass cannot be JSON's.
