@@ -13,7 +13,7 @@ namespace StreamHub.Tests.Identity;
 /// JWT bearer tokens beside API keys, end to end: a pool of two and a slow emulator, so a queued request
 /// shows the priority its token's tier allows.
 /// </summary>
-public sealed class JwtBearerTests : IAsyncLifetime
+public sealed class JwtBearerTests(JwtBearerTests.SharedServer shared) : IClassFixture<JwtBearerTests.SharedServer>, IAsyncLifetime
 {
     private const string TenantKey = "apikey-tenant-0123456789abcdef";
     private const string Slow = "[emulator: tps=5 tokens=1000] hold a slot";
@@ -21,14 +21,9 @@ public sealed class JwtBearerTests : IAsyncLifetime
 
     private StreamHubServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await StreamHubServer.StartAsync(Settings(
-        ("Admission:MaxConcurrentStreams", "2"),
-        ("Admission:BackpressureThreshold", "1"),
-        ("Tenants:0:Name", "keyed"),
-        ("Tenants:0:ApiKey", TenantKey),
-        ("Tenants:0:Tier", "Low")));
+    public async Task InitializeAsync() => _server = await shared.ForTestAsync();
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task Stream_ValidJwt_StreamsTheEmulatorText()
@@ -36,7 +31,7 @@ public sealed class JwtBearerTests : IAsyncLifetime
         await using var caller = await HubCaller.ConnectAsync(_server, TenantToken("jwt-acme", "high"));
 
         var stream = await caller.StartAsync(new StreamRequest { RequestId = "jwt-1", Prompt = "Tell me about rivers", MaxTokens = 6 });
-        var tokens = await AdminTestKit.ReadToEndAsync(stream);
+        var tokens = await Streams.ReadToEndAsync(stream);
 
         Assert.Equal(EmulatorText.Text("Tell me about rivers", 6), string.Concat(tokens));
         Assert.Equal("primary", await caller.StartedAsync("jwt-1"));
@@ -92,7 +87,7 @@ public sealed class JwtBearerTests : IAsyncLifetime
     {
         await using var connection = await _server.ConnectAsync(TenantKey);
 
-        var tokens = await Streaming.HubStreamingTests.ReadAllAsync(connection, new StreamRequest { Prompt = "keys still work", MaxTokens = 3 });
+        var tokens = await Streams.ReadAllAsync(connection, new StreamRequest { Prompt = "keys still work", MaxTokens = 3 });
 
         Assert.Equal(EmulatorText.Text("keys still work", 3), string.Concat(tokens));
     }
@@ -159,4 +154,15 @@ public sealed class JwtBearerTests : IAsyncLifetime
     }
 
     private static Dictionary<string, object> Tenant => new() { ["tenant"] = "jwt-acme", ["tier"] = "high" };
+
+    /// <summary>
+    /// A pool of two and a slow emulator, shared: the tests that fill the pool end their holds, and each
+    /// test starts once the previous test's requests have left the pool and the queue.
+    /// </summary>
+    public sealed class SharedServer() : SharedStreamHub(Settings(
+        ("Admission:MaxConcurrentStreams", "2"),
+        ("Admission:BackpressureThreshold", "1"),
+        ("Tenants:0:Name", "keyed"),
+        ("Tenants:0:ApiKey", TenantKey),
+        ("Tenants:0:Tier", "Low")));
 }
