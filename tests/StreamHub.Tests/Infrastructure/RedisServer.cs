@@ -42,7 +42,8 @@ public sealed class RedisServer : IAsyncDisposable
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
-            throw new InvalidOperationException("redis-server is not installed: apt-get install redis-server (.ci/run does)", ex);
+            throw new InvalidOperationException(
+                "redis-server is missing (not at /usr/bin/redis-server, not on PATH): sudo apt-get install -y redis-server, or run bash .ci/run, which installs it", ex);
         }
 
         await Waits.EventuallyAsync(AcceptsConnectionsAsync, $"redis-server to listen on port {Port}", TimeSpan.FromSeconds(10));
