@@ -33,7 +33,7 @@ internal sealed class RecordingTimeProvider : FakeTimeProvider
 
     /// <summary>Waits (real time, bounded) until a timer with exactly <paramref name="dueTime"/> was created.</summary>
     public Task WaitForTimerAsync(TimeSpan dueTime, TimeSpan? within = null)
-        => Waits.EventuallyAsync(() => _created.Contains(dueTime), $"a timer of {dueTime} to be created", within ?? TimeSpan.FromSeconds(5));
+        => Waits.EventuallyAsync(() => _created.Contains(dueTime), $"a timer of {dueTime} to be created", within);
 
     /// <summary>
     /// Waits (real time, bounded) until a timer is armed right now for exactly <paramref name="dueTime"/>:
@@ -41,11 +41,11 @@ internal sealed class RecordingTimeProvider : FakeTimeProvider
     /// does), and since then neither fired, disarmed nor disposed.
     /// </summary>
     public Task WaitUntilArmedAsync(TimeSpan dueTime, TimeSpan? within = null)
-        => Waits.EventuallyAsync(() => _armed.Values.Contains(dueTime), $"a timer to be armed for {dueTime}", within ?? TimeSpan.FromSeconds(5));
+        => Waits.EventuallyAsync(() => _armed.Values.Contains(dueTime), $"a timer to be armed for {dueTime}", within);
 
     /// <summary>Waits (real time, bounded) until no timer is armed for <paramref name="dueTime"/> (it fired, was disarmed or disposed).</summary>
     public Task WaitUntilNotArmedAsync(TimeSpan dueTime, TimeSpan? within = null)
-        => Waits.EventuallyAsync(() => !_armed.Values.Contains(dueTime), $"no timer to be armed for {dueTime}", within ?? TimeSpan.FromSeconds(5));
+        => Waits.EventuallyAsync(() => !_armed.Values.Contains(dueTime), $"no timer to be armed for {dueTime}", within);
 
     /// <summary>A timer of the fake clock that reports each arming, firing and disposal to its provider.</summary>
     private sealed class RecordingTimer(RecordingTimeProvider owner) : ITimer

@@ -4,8 +4,8 @@ namespace StreamHub.Tests.Infrastructure;
 /// One StreamHub and its emulator for every test of a class: an xunit class fixture
 /// (<c>IClassFixture&lt;T&gt;</c> of a subclass naming the settings). Only for classes whose tests do not
 /// interfere: one set of settings, and nothing a test asserts that another test changes (breakers, disabled
-/// regions, limits, tenant rate windows, metrics and stats counters). A class whose tests do start its
-/// server per test with <see cref="StreamHubServer.StartAsync"/>; the server is the same either way.
+/// regions, limits, tenant rate windows, metrics and stats counters). A class whose tests do interfere
+/// starts a server per test with <see cref="StreamHubServer.StartAsync"/>; the server is the same either way.
 /// </summary>
 /// <remarks>
 /// Each test calls <see cref="ForTestAsync"/> first (from its <c>InitializeAsync</c>): the test then starts
