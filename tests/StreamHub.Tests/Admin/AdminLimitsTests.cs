@@ -116,6 +116,9 @@ public sealed class AdminLimitsTests : IAsyncLifetime
             response.EnsureSuccessStatusCode();
             var snapshot = Admission.Snapshot();
             Assert.Equal(pool, snapshot.PoolSize);
+
+            // Real time on purpose: the emulator streams on the real clock, so 40 ms lets streams start and end
+            // between two resizes (churn, not a guess at a state the test then asserts).
             await Task.Delay(40);
         }
 

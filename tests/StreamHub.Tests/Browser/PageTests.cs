@@ -13,7 +13,8 @@ namespace StreamHub.Tests.Browser;
 /// (Serving the page through Playwright's request interception to add the header instead makes Chromium
 /// treat it as public and block its WebSocket to loopback: ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS.)
 /// </summary>
-public sealed class PageTests(ChromiumBrowser chromium, ITestOutputHelper output) : IClassFixture<ChromiumBrowser>, IAsyncLifetime
+public sealed class PageTests(ChromiumBrowser chromium, PageTests.SharedServer shared, ITestOutputHelper output)
+    : IClassFixture<ChromiumBrowser>, IClassFixture<PageTests.SharedServer>, IAsyncLifetime
 {
     private static readonly float Timeout = (float)StreamHubServer.Timeout.TotalMilliseconds;
 
@@ -29,7 +30,7 @@ public sealed class PageTests(ChromiumBrowser chromium, ITestOutputHelper output
     public async Task InitializeAsync()
     {
         SetDefaultExpectTimeout(Timeout);
-        _server = await StreamHubServer.StartAsync();
+        _server = await shared.ForTestAsync();
         _context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _server.BaseAddress.ToString() });
         _context.SetDefaultTimeout(Timeout);
         _page = await _context.NewPageAsync();
@@ -60,11 +61,6 @@ public sealed class PageTests(ChromiumBrowser chromium, ITestOutputHelper output
         if (_context is not null)
         {
             await _context.CloseAsync().WaitAsync(StreamHubServer.Timeout);
-        }
-
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
         }
     }
 
@@ -115,4 +111,7 @@ public sealed class PageTests(ChromiumBrowser chromium, ITestOutputHelper output
         await Expect(Page.Locator("#status")).ToContainTextAsync("cancelled");
         await Expect(Page.Locator("#start")).ToBeEnabledAsync();
     }
+
+    /// <summary>One server for the page tests (each has its own browser context): each starts with no stream running.</summary>
+    public sealed class SharedServer() : SharedStreamHub;
 }

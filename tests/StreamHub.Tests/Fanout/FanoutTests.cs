@@ -1,46 +1,32 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using StreamHub.Contracts;
 using StreamHub.Emulator;
 using StreamHub.Fanout;
-using StreamHub.Streaming;
 using StreamHub.Tests.Infrastructure;
-using StreamHub.Tests.Streaming;
+using static StreamHub.Tests.Fanout.FanoutTestKit;
 
 namespace StreamHub.Tests.Fanout;
 
 /// <summary>Groups, watch and resume on one instance, in memory (no Redis configured).</summary>
-public sealed class FanoutTests : IAsyncLifetime
+public sealed class FanoutTests(FanoutTests.SharedServer shared) : IClassFixture<FanoutTests.SharedServer>, IAsyncLifetime
 {
-    private const string KeyA = "tenant-a-key-0123456789";
-    private const string KeyB = "tenant-b-key-0123456789";
     private StreamHubServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await StreamHubServer.StartAsync(TenantSettings());
+    public async Task InitializeAsync() => _server = await shared.ForTestAsync();
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
-    internal static Dictionary<string, string?> TenantSettings() => new()
-    {
-        ["Tenants:0:Name"] = "a",
-        ["Tenants:0:ApiKey"] = KeyA,
-        ["Tenants:1:Name"] = "b",
-        ["Tenants:1:ApiKey"] = KeyB,
-        ["Fanout:ResumeGrace"] = "00:00:30",
-    };
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task Stream_WithGroup_EveryMemberGetsEveryTokenInOrderThenCompleted()
     {
-        await using var member = await _server.ConnectAsync(KeyA);
-        var group = new GroupRecorder(member);
-        await member.InvokeAsync("JoinGroup", "support-42").WaitAsync(StreamHubServer.Timeout);
+        await using var member = await HubCaller.ConnectAsync(_server, KeyA);
+        await member.JoinGroupAsync("support-42");
         await using var caller = await _server.ConnectAsync(KeyA);
 
-        var tokens = await HubStreamingTests.ReadAllAsync(caller, new StreamRequest { RequestId = "g1", Prompt = "group answer", MaxTokens = 15, Group = "support-42" });
+        var tokens = await Streams.ReadAllAsync(caller, new StreamRequest { RequestId = "g1", Prompt = "group answer", MaxTokens = 15, Group = "support-42" });
 
-        var (seqs, text, code) = await group.CompletedAsync("g1");
+        var (seqs, text, code) = await member.GroupCompletedAsync("g1");
         Assert.Null(code);
         Assert.Equal(Enumerable.Range(1, 15).Select(i => (long)i), seqs);
         Assert.Equal(string.Concat(tokens), text);
@@ -49,18 +35,16 @@ public sealed class FanoutTests : IAsyncLifetime
     [Fact]
     public async Task JoinGroup_SameNameOtherTenant_GetsNothing()
     {
-        await using var outsider = await _server.ConnectAsync(KeyB);
-        var group = new GroupRecorder(outsider);
-        await outsider.InvokeAsync("JoinGroup", "shared-name").WaitAsync(StreamHubServer.Timeout);
-        await using var insider = await _server.ConnectAsync(KeyA);
-        var insiderGroup = new GroupRecorder(insider);
-        await insider.InvokeAsync("JoinGroup", "shared-name").WaitAsync(StreamHubServer.Timeout);
+        await using var outsider = await HubCaller.ConnectAsync(_server, KeyB);
+        await outsider.JoinGroupAsync("shared-name");
+        await using var insider = await HubCaller.ConnectAsync(_server, KeyA);
+        await insider.JoinGroupAsync("shared-name");
         await using var caller = await _server.ConnectAsync(KeyA);
 
-        await HubStreamingTests.ReadAllAsync(caller, new StreamRequest { RequestId = "iso1", Prompt = "private", MaxTokens = 4, Group = "shared-name" });
+        await Streams.ReadAllAsync(caller, new StreamRequest { RequestId = "iso1", Prompt = "private", MaxTokens = 4, Group = "shared-name" });
 
-        await insiderGroup.CompletedAsync("iso1");
-        Assert.False(group.Seen("iso1"));
+        await insider.GroupCompletedAsync("iso1");
+        Assert.False(outsider.SawGroupMessages("iso1"));
     }
 
     [Fact]
@@ -84,7 +68,7 @@ public sealed class FanoutTests : IAsyncLifetime
         }
 
         await using var watcher = await _server.ConnectAsync(KeyA);
-        var items = await WatchAllAsync(watcher, "w1", 0);
+        var items = await Streams.WatchAllAsync(watcher, "w1", 0);
 
         Assert.Equal(Enumerable.Range(1, 30).Select(i => (long)i), items.Select(i => i.Seq));
         Assert.Equal(EmulatorText.Text("watched", 30), string.Concat(items.Select(i => i.Text)));
@@ -94,11 +78,11 @@ public sealed class FanoutTests : IAsyncLifetime
     public async Task Watch_AfterSeqK_ResumesWithNoGapAndNoDuplicate()
     {
         await using var caller = await _server.ConnectAsync(KeyA);
-        await HubStreamingTests.ReadAllAsync(caller, new StreamRequest { RequestId = "w2", Prompt = "resume me", MaxTokens = 20 });
+        await Streams.ReadAllAsync(caller, new StreamRequest { RequestId = "w2", Prompt = "resume me", MaxTokens = 20 });
         await using var watcher = await _server.ConnectAsync(KeyA);
 
-        var first = (await WatchAllAsync(watcher, "w2", 0)).Take(7).ToList();
-        var rest = await WatchAllAsync(watcher, "w2", 7);
+        var first = (await Streams.WatchAllAsync(watcher, "w2", 0)).Take(7).ToList();
+        var rest = await Streams.WatchAllAsync(watcher, "w2", 7);
 
         Assert.Equal(EmulatorText.Text("resume me", 20), string.Concat(first.Concat(rest).Select(i => i.Text)));
         Assert.Equal(8, rest[0].Seq);
@@ -108,10 +92,10 @@ public sealed class FanoutTests : IAsyncLifetime
     public async Task Watch_OtherTenant_IsForbidden()
     {
         await using var caller = await _server.ConnectAsync(KeyA);
-        await HubStreamingTests.ReadAllAsync(caller, new StreamRequest { RequestId = "w3", Prompt = "mine", MaxTokens = 3 });
+        await Streams.ReadAllAsync(caller, new StreamRequest { RequestId = "w3", Prompt = "mine", MaxTokens = 3 });
         await using var other = await _server.ConnectAsync(KeyB);
 
-        var error = await Assert.ThrowsAsync<HubException>(() => WatchAllAsync(other, "w3", 0));
+        var error = await Assert.ThrowsAsync<HubException>(() => Streams.WatchAllAsync(other, "w3", 0));
 
         Assert.StartsWith("forbidden: ", error.Message, StringComparison.Ordinal);
     }
@@ -120,10 +104,10 @@ public sealed class FanoutTests : IAsyncLifetime
     public async Task Watch_FailedRequest_EndsWithItsCode()
     {
         await using var caller = await _server.ConnectAsync(KeyA);
-        await Assert.ThrowsAsync<HubException>(() => HubStreamingTests.ReadAllAsync(caller, new StreamRequest { RequestId = "w4", Prompt = "[emulator: drop-after=3] broken" }));
+        await Assert.ThrowsAsync<HubException>(() => Streams.ReadAllAsync(caller, new StreamRequest { RequestId = "w4", Prompt = "[emulator: drop-after=3] broken" }));
         await using var watcher = await _server.ConnectAsync(KeyA);
 
-        var error = await Assert.ThrowsAsync<HubException>(() => WatchAllAsync(watcher, "w4", 0));
+        var error = await Assert.ThrowsAsync<HubException>(() => Streams.WatchAllAsync(watcher, "w4", 0));
 
         Assert.StartsWith("upstream_interrupted: ", error.Message, StringComparison.Ordinal);
     }
@@ -141,7 +125,7 @@ public sealed class FanoutTests : IAsyncLifetime
 
         await caller.DisposeAsync();
         await using var back = await _server.ConnectAsync(KeyA);
-        var rest = await WatchAllAsync(back, "r1", 5);
+        var rest = await Streams.WatchAllAsync(back, "r1", 5);
 
         Assert.Equal(EmulatorText.Text("phone", 40), string.Concat(seen) + string.Concat(rest.Select(i => i.Text)));
         await _server.AssertUpstreamIdleAsync();
@@ -159,33 +143,26 @@ public sealed class FanoutTests : IAsyncLifetime
         await _server.AssertUpstreamIdleAsync();
     }
 
-    internal static async Task<List<WatchItem>> WatchAllAsync(HubConnection connection, string requestId, long afterSeq)
+    /// <summary>Forwards to <see cref="FanoutTestKit.TenantSettings"/>: kept so tests written against this name still compile; use that.</summary>
+    internal static Dictionary<string, string?> TenantSettings() => FanoutTestKit.TenantSettings();
+
+    /// <summary>Forwards to <see cref="Streams.WatchAllAsync"/>: kept so tests written against this name still compile; use that.</summary>
+    internal static Task<List<WatchItem>> WatchAllAsync(HubConnection connection, string requestId, long afterSeq)
+        => Streams.WatchAllAsync(connection, requestId, afterSeq);
+
+    /// <summary>
+    /// One server: the tests use their own request ids and group names, and the two that leave a stream
+    /// running wait until the upstream is idle.
+    /// </summary>
+    public sealed class SharedServer() : SharedStreamHub(FanoutTestKit.TenantSettings());
+
+    /// <summary>Forwards to <see cref="HubCaller"/>'s group callbacks: kept so tests written against it still compile; use HubCaller.</summary>
+    internal sealed class GroupRecorder(HubConnection connection)
     {
-        var reader = await connection.StreamAsChannelAsync<WatchItem>("Watch", requestId, afterSeq).WaitAsync(StreamHubServer.Timeout);
-        return await Streams.ReadToEndAsync(reader);
-    }
+        private readonly HubCaller _caller = HubCaller.Attach(connection);
 
-    /// <summary>Records GroupToken and GroupCompleted messages per request.</summary>
-    internal sealed class GroupRecorder
-    {
-        private readonly ConcurrentDictionary<string, ConcurrentQueue<(long Seq, string Text)>> _tokens = new();
-        private readonly ConcurrentDictionary<string, TaskCompletionSource<string?>> _completed = new();
+        public bool Seen(string requestId) => _caller.SawGroupMessages(requestId);
 
-        public GroupRecorder(HubConnection connection)
-        {
-            connection.On<string, string, long, string>(nameof(IStreamClient.GroupToken), (_, id, seq, text) => _tokens.GetOrAdd(id, _ => new()).Enqueue((seq, text)));
-            connection.On<string, string, string?>(nameof(IStreamClient.GroupCompleted), (_, id, code) => Completion(id).TrySetResult(code));
-        }
-
-        public bool Seen(string requestId) => _tokens.ContainsKey(requestId) || _completed.ContainsKey(requestId);
-
-        public async Task<(List<long> Seqs, string Text, string? Code)> CompletedAsync(string requestId)
-        {
-            var code = await Completion(requestId).Task.WaitAsync(StreamHubServer.Timeout);
-            var tokens = _tokens.TryGetValue(requestId, out var queue) ? queue.ToList() : [];
-            return (tokens.Select(t => t.Seq).ToList(), string.Concat(tokens.Select(t => t.Text)), code);
-        }
-
-        private TaskCompletionSource<string?> Completion(string id) => _completed.GetOrAdd(id, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
+        public Task<(List<long> Seqs, string Text, string? Code)> CompletedAsync(string requestId) => _caller.GroupCompletedAsync(requestId);
     }
 }

@@ -2,12 +2,13 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using StreamHub.Contracts;
 using StreamHub.Fanout;
+using StreamHub.Tests.Infrastructure;
 
 namespace StreamHub.Tests.Fanout;
 
 public sealed class InMemoryWatchStoreTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Timeout = Waits.Timeout;
     private readonly FakeTimeProvider _time = new();
 
     [Fact]

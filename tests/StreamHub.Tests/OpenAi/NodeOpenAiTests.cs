@@ -10,13 +10,13 @@ namespace StreamHub.Tests.OpenAi;
 /// The official <c>openai</c> npm package, run by Node from <c>tests/js/openai-stream.mjs</c>, against
 /// StreamHub. Needs <c>npm ci</c> at the repository root; without it these tests fail and say so.
 /// </summary>
-public sealed class NodeOpenAiTests : IAsyncLifetime
+public sealed class NodeOpenAiTests(OpenAiServer shared) : IClassFixture<OpenAiServer>, IAsyncLifetime
 {
     private StreamHubServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await StreamHubServer.StartAsync(Settings());
+    public async Task InitializeAsync() => _server = await shared.ForTestAsync();
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task OpenAiNpm_StreamsThroughStreamHub_TextEqualsTheEmulatorText()

@@ -1,16 +1,13 @@
-using System.Collections.Concurrent;
-using System.Threading.Channels;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using StreamHub.Contracts;
 using StreamHub.Emulator;
 using StreamHub.Fanout;
 using StreamHub.Streaming;
 using StreamHub.Tests.Infrastructure;
+using static StreamHub.Tests.Infrastructure.Streams;
 
 namespace StreamHub.Tests.Streaming;
 
@@ -19,22 +16,16 @@ namespace StreamHub.Tests.Streaming;
 /// <c>AddMessagePackProtocol()</c>, real Kestrel, real emulator. A pool of one with a queue of one, so a
 /// third request meets <c>queue_full</c>.
 /// </summary>
-public sealed class MessagePackTests : IAsyncLifetime
+public sealed class MessagePackTests(MessagePackTests.SharedServer shared) : IClassFixture<MessagePackTests.SharedServer>, IAsyncLifetime
 {
     private const string Slow = "[emulator: tps=5 tokens=1000] hold a slot";
     private static readonly int[] NotARequest = [1, 2, 3];
 
     private StreamHubServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await StreamHubServer.StartAsync(new Dictionary<string, string?>
-    {
-        ["Admission:MaxConcurrentStreams"] = "1",
-        ["Admission:BackpressureThreshold"] = "1",
-        ["Admission:QueueLimits:Normal"] = "1",
-        ["Admission:MaxQueueWait"] = "00:01:00",
-    });
+    public async Task InitializeAsync() => _server = await shared.ForTestAsync();
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public void MessagePackWire_WatchItemAndUsage_UseTheSameCamelCaseKeysAsJson()
@@ -52,9 +43,9 @@ public sealed class MessagePackTests : IAsyncLifetime
     [Fact]
     public async Task Stream_Prompt_TokensEqualTheEmulatorTextWithStartedAndUsage()
     {
-        await using var caller = await MessagePackCaller.ConnectAsync(_server);
+        await using var caller = await HubCaller.ConnectAsync(_server, messagePack: true);
 
-        var tokens = await ReadAllAsync(await caller.StreamAsync(new StreamRequest { RequestId = "mp-1", Prompt = "Tell me about rivers", MaxTokens = 20 }));
+        var tokens = await ReadToEndAsync(await caller.StartAsync(new StreamRequest { RequestId = "mp-1", Prompt = "Tell me about rivers", MaxTokens = 20 }));
 
         Assert.Equal(EmulatorText.Text("Tell me about rivers", 20), string.Concat(tokens));
         Assert.Equal("primary", await caller.StartedAsync("mp-1"));
@@ -69,14 +60,14 @@ public sealed class MessagePackTests : IAsyncLifetime
     [Fact]
     public async Task Stream_Messages_SendsTheHistoryUpstream()
     {
-        await using var caller = await MessagePackCaller.ConnectAsync(_server);
+        await using var caller = await HubCaller.ConnectAsync(_server, messagePack: true);
         var request = new StreamRequest
         {
             Messages = [new("system", "Be brief"), new("user", "first"), new("assistant", "ok"), new("user", "second")],
             MaxTokens = 5,
         };
 
-        var tokens = await ReadAllAsync(await caller.StreamAsync(request));
+        var tokens = await ReadToEndAsync(await caller.StartAsync(request));
 
         Assert.Equal(EmulatorText.Text("second", 5), string.Concat(tokens));
         Assert.Equal(["system", "user", "assistant", "user"], _server.Emulator.State.GetRequests()[^1].Messages.Select(m => m.Role));
@@ -100,23 +91,23 @@ public sealed class MessagePackTests : IAsyncLifetime
     [MemberData(nameof(BadRequests))]
     public async Task Stream_InvalidRequest_AnswersInvalidRequestAndTheConnectionGoesOn(string why, object? argument)
     {
-        await using var caller = await MessagePackCaller.ConnectAsync(_server);
+        await using var caller = await HubCaller.ConnectAsync(_server, messagePack: true);
 
-        var error = await Assert.ThrowsAsync<HubException>(async () => await ReadAllAsync(await caller.StreamAsync(argument)));
+        var error = await Assert.ThrowsAsync<HubException>(async () => await ReadToEndAsync(await caller.StartAsync(argument)));
 
         Assert.True(error.Message.StartsWith("invalid_request: ", StringComparison.Ordinal), $"{why}: {error.Message}");
         Assert.Equal(HubConnectionState.Connected, caller.Connection.State);
-        var tokens = await ReadAllAsync(await caller.StreamAsync(new StreamRequest { Prompt = "still here", MaxTokens = 3 }));
+        var tokens = await ReadToEndAsync(await caller.StartAsync(new StreamRequest { Prompt = "still here", MaxTokens = 3 }));
         Assert.Equal(EmulatorText.Text("still here", 3), string.Concat(tokens));
     }
 
     [Fact]
     public async Task Stream_WrongArgumentCount_AnswersInvalidRequest()
     {
-        await using var caller = await MessagePackCaller.ConnectAsync(_server);
+        await using var caller = await HubCaller.ConnectAsync(_server, messagePack: true);
 
         var reader = await caller.Connection.StreamAsChannelCoreAsync<string>("Stream", ["one", "two"]).WaitAsync(StreamHubServer.Timeout);
-        var error = await Assert.ThrowsAsync<HubException>(() => ReadAllAsync(reader));
+        var error = await Assert.ThrowsAsync<HubException>(() => ReadToEndAsync(reader));
 
         Assert.StartsWith("invalid_request: ", error.Message, StringComparison.Ordinal);
     }
@@ -124,14 +115,14 @@ public sealed class MessagePackTests : IAsyncLifetime
     [Fact]
     public async Task Stream_QueueOfTheTierIsFull_AnswersQueueFullUnprefixedAfterQueued()
     {
-        await using var caller = await MessagePackCaller.ConnectAsync(_server);
+        await using var caller = await HubCaller.ConnectAsync(_server, messagePack: true);
         using var hold = new CancellationTokenSource();
-        _ = await caller.StreamAsync(new StreamRequest { RequestId = "mp-hold", Prompt = Slow }, hold.Token);
+        _ = await caller.StartAsync(new StreamRequest { RequestId = "mp-hold", Prompt = Slow }, hold.Token);
         await caller.StartedAsync("mp-hold");
-        _ = await caller.StreamAsync(new StreamRequest { RequestId = "mp-wait", Prompt = "wait" }, hold.Token);
+        _ = await caller.StartAsync(new StreamRequest { RequestId = "mp-wait", Prompt = "wait" }, hold.Token);
         Assert.Equal(1, await caller.QueuedAsync("mp-wait"));
 
-        var error = await Assert.ThrowsAsync<HubException>(async () => await ReadAllAsync(await caller.StreamAsync(new StreamRequest { Prompt = "one too many" })));
+        var error = await Assert.ThrowsAsync<HubException>(async () => await ReadToEndAsync(await caller.StartAsync(new StreamRequest { Prompt = "one too many" })));
 
         Assert.StartsWith("queue_full: ", error.Message, StringComparison.Ordinal);
         await hold.CancelAsync();
@@ -141,11 +132,11 @@ public sealed class MessagePackTests : IAsyncLifetime
     [Fact]
     public async Task Watch_FinishedRequest_ReplaysItsItemsInOrder()
     {
-        await using var caller = await MessagePackCaller.ConnectAsync(_server);
-        await ReadAllAsync(await caller.StreamAsync(new StreamRequest { RequestId = "mp-w1", Prompt = "watched", MaxTokens = 12 }));
+        await using var caller = await HubCaller.ConnectAsync(_server, messagePack: true);
+        await ReadToEndAsync(await caller.StartAsync(new StreamRequest { RequestId = "mp-w1", Prompt = "watched", MaxTokens = 12 }));
 
         var reader = await caller.Connection.StreamAsChannelAsync<WatchItem>("Watch", "mp-w1", 0L).WaitAsync(StreamHubServer.Timeout);
-        var items = await ReadAllAsync(reader);
+        var items = await ReadToEndAsync(reader);
 
         Assert.Equal(Enumerable.Range(1, 12).Select(i => (long)i), items.Select(i => i.Seq));
         Assert.Equal(EmulatorText.Text("watched", 12), string.Concat(items.Select(i => i.Text)));
@@ -154,10 +145,10 @@ public sealed class MessagePackTests : IAsyncLifetime
     [Fact]
     public async Task Watch_BadRequestId_AnswersInvalidRequest()
     {
-        await using var caller = await MessagePackCaller.ConnectAsync(_server);
+        await using var caller = await HubCaller.ConnectAsync(_server, messagePack: true);
 
         var reader = await caller.Connection.StreamAsChannelAsync<WatchItem>("Watch", "has space", 0L).WaitAsync(StreamHubServer.Timeout);
-        var error = await Assert.ThrowsAsync<HubException>(() => ReadAllAsync(reader));
+        var error = await Assert.ThrowsAsync<HubException>(() => ReadToEndAsync(reader));
 
         Assert.StartsWith("invalid_request: ", error.Message, StringComparison.Ordinal);
     }
@@ -166,70 +157,24 @@ public sealed class MessagePackTests : IAsyncLifetime
     public async Task Stream_JsonAndMessagePackClientsSideBySide_BothStream()
     {
         await using var json = await _server.ConnectAsync();
-        await using var messagePack = await MessagePackCaller.ConnectAsync(_server);
+        await using var messagePack = await HubCaller.ConnectAsync(_server, messagePack: true);
 
-        var viaJson = await HubStreamingTests.ReadAllAsync(json, new StreamRequest { Prompt = "same answer", MaxTokens = 6 });
-        var viaMessagePack = await ReadAllAsync(await messagePack.StreamAsync(new StreamRequest { Prompt = "same answer", MaxTokens = 6 }));
+        var viaJson = await Streams.ReadAllAsync(json, new StreamRequest { Prompt = "same answer", MaxTokens = 6 });
+        var viaMessagePack = await ReadToEndAsync(await messagePack.StartAsync(new StreamRequest { Prompt = "same answer", MaxTokens = 6 }));
 
         Assert.Equal(EmulatorText.Text("same answer", 6), string.Concat(viaJson));
         Assert.Equal(viaJson, viaMessagePack);
     }
 
-    private static async Task<List<T>> ReadAllAsync<T>(ChannelReader<T> reader)
+    /// <summary>
+    /// A pool of one with a queue of one, shared: the queue test ends its hold and waits for the upstream,
+    /// and each test starts once the previous test's requests have left the pool.
+    /// </summary>
+    public sealed class SharedServer() : SharedStreamHub(new Dictionary<string, string?>
     {
-        var items = new List<T>();
-        while (await reader.WaitToReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout))
-        {
-            while (reader.TryRead(out var item))
-            {
-                items.Add(item);
-            }
-        }
-
-        return items;
-    }
-
-    /// <summary>A MessagePack-only .NET client that records its Queued, Started and Usage callbacks.</summary>
-    private sealed class MessagePackCaller : IAsyncDisposable
-    {
-        private readonly ConcurrentDictionary<string, TaskCompletionSource<int>> _queued = new();
-        private readonly ConcurrentDictionary<string, TaskCompletionSource<string>> _started = new();
-        private readonly ConcurrentDictionary<string, TaskCompletionSource<UsageReport>> _usage = new();
-
-        private MessagePackCaller(HubConnection connection)
-        {
-            Connection = connection;
-            connection.On<string, int>(nameof(IStreamClient.Queued), (id, position) => Tcs(_queued, id).TrySetResult(position));
-            connection.On<string, string>(nameof(IStreamClient.Started), (id, region) => Tcs(_started, id).TrySetResult(region));
-            connection.On<string, UsageReport>(nameof(IStreamClient.Usage), (id, usage) => Tcs(_usage, id).TrySetResult(usage));
-        }
-
-        public HubConnection Connection { get; }
-
-        public static async Task<MessagePackCaller> ConnectAsync(StreamHubServer server)
-        {
-            var builder = new HubConnectionBuilder()
-                .WithUrl(server.HubUrl, o => o.Transports = HttpTransportType.WebSockets);
-
-            // Only MessagePack: the handshake fails unless the server speaks it, so a pass cannot be JSON's.
-            builder.Services.RemoveAll<IHubProtocol>();
-            var connection = builder.AddMessagePackProtocol().Build();
-            await connection.StartAsync().WaitAsync(StreamHubServer.Timeout);
-            return new MessagePackCaller(connection);
-        }
-
-        public Task<ChannelReader<string>> StreamAsync(object? request, CancellationToken cancellationToken = default)
-            => Connection.StreamAsChannelAsync<string>("Stream", request, cancellationToken).WaitAsync(StreamHubServer.Timeout, CancellationToken.None);
-
-        public Task<int> QueuedAsync(string id) => Tcs(_queued, id).Task.WaitAsync(StreamHubServer.Timeout);
-
-        public Task<string> StartedAsync(string id) => Tcs(_started, id).Task.WaitAsync(StreamHubServer.Timeout);
-
-        public Task<UsageReport> UsageAsync(string id) => Tcs(_usage, id).Task.WaitAsync(StreamHubServer.Timeout);
-
-        public ValueTask DisposeAsync() => Connection.DisposeAsync();
-
-        private static TaskCompletionSource<T> Tcs<T>(ConcurrentDictionary<string, TaskCompletionSource<T>> map, string id)
-            => map.GetOrAdd(id, _ => new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously));
-    }
+        ["Admission:MaxConcurrentStreams"] = "1",
+        ["Admission:BackpressureThreshold"] = "1",
+        ["Admission:QueueLimits:Normal"] = "1",
+        ["Admission:MaxQueueWait"] = "00:01:00",
+    });
 }

@@ -44,8 +44,8 @@ public sealed class UpstreamClientStreamTests
         }
 
         var next = e.MoveNextAsync().AsTask();
+        await h.Clock.WaitUntilArmedAsync(TimeSpan.FromSeconds(5));
         h.Clock.Advance(TimeSpan.FromMilliseconds(4900));
-        await Task.Delay(200);
         Assert.False(next.IsCompleted);
 
         h.Clock.Advance(TimeSpan.FromMilliseconds(200));
@@ -114,8 +114,8 @@ public sealed class UpstreamClientStreamTests
 
         var read = UpstreamHarness.ReadAllAsync(h.Stream("hello"));
         await h.WaitForRequestsAsync(0, 1);
+        await h.Clock.WaitUntilArmedAsync(TimeSpan.FromSeconds(5));
         h.Clock.Advance(TimeSpan.FromMilliseconds(4900));
-        await Task.Delay(200);
         Assert.False(read.IsCompleted);
 
         h.Clock.Advance(TimeSpan.FromMilliseconds(200));
