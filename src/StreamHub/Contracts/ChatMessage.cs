@@ -30,6 +30,9 @@ public sealed record ChatMessage(string Role, string? Content)
     /// </summary>
     internal IReadOnlyDictionary<string, JsonElement>? Extra { get; init; }
 
+    /// <summary>An OpenAI caller's message had no <c>content</c> field at all (not even null): none goes upstream either.</summary>
+    internal bool ContentAbsent { get; init; }
+
     public static ChatMessage FromParts(string role, IReadOnlyList<ContentPart> parts) => new(role, null) { Parts = parts };
 
     /// <summary>An assistant turn that only calls tools (content null).</summary>

@@ -124,7 +124,15 @@ internal static class ChatMessageParser
                 throw Invalid($"{path}.{contentName} must be a string, an array of parts or null");
         }
 
-        return new ChatMessage(role, text) { Parts = parts, ToolCalls = toolCalls, ToolCallId = toolCallId, Name = name, Extra = extra };
+        return new ChatMessage(role, text)
+        {
+            Parts = parts,
+            ToolCalls = toolCalls,
+            ToolCallId = toolCallId,
+            Name = name,
+            Extra = extra,
+            ContentAbsent = shape == RequestShape.OpenAi && content.ValueKind == JsonValueKind.Undefined,
+        };
     }
 
     /// <summary>OpenAI's content parts: the JSON is kept as it came; text and image parts must have their fields.</summary>

@@ -65,10 +65,9 @@ internal sealed record UpstreamCall(IReadOnlyList<ChatMessage> Messages, string 
     {
         writer.WriteStartObject();
         writer.WriteString("role"u8, message.Role);
-        writer.WritePropertyName("content"u8);
         if (message.Parts is { } parts)
         {
-            writer.WriteStartArray();
+            writer.WriteStartArray("content"u8);
             foreach (var part in parts)
             {
                 part.Json.WriteTo(writer);
@@ -78,11 +77,11 @@ internal sealed record UpstreamCall(IReadOnlyList<ChatMessage> Messages, string 
         }
         else if (message.Content is { } content)
         {
-            writer.WriteStringValue(content);
+            writer.WriteString("content"u8, content);
         }
-        else
+        else if (!message.ContentAbsent)
         {
-            writer.WriteNullValue();
+            writer.WriteNull("content"u8);
         }
 
         if (message.ToolCalls is { } calls)
