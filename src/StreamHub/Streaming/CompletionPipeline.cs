@@ -106,7 +106,7 @@ internal sealed class CompletionPipeline(
         observed.Admitted();
 
         var model = request.Model ?? upstreamOptions.Value.Model;
-        var call = new UpstreamCall(request.Messages, model, request.MaxTokens, request.Temperature);
+        var call = UpstreamCall.For(request, model);
         UsageInfo? usage = null;
         string? finishReason = null;
         await foreach (var chunk in upstream.StreamAsync(call, progress, cancellationToken))
