@@ -76,7 +76,7 @@ public sealed class MessagePackTests(MessagePackTests.SharedServer shared) : ICl
     [Fact]
     public async Task Stream_ToolTurn_TypedCallsAndAMapOfPartsAndTools_ReachTheEmulatorInOpenAiShape()
     {
-        await using var caller = await MessagePackCaller.ConnectAsync(_server);
+        await using var caller = await HubCaller.ConnectAsync(_server, messagePack: true);
         var typed = new StreamRequest
         {
             Messages = [new("user", "Weather?"), ChatMessage.AssistantToolCalls([new ToolCall("call_1", new("get_weather", "{}"))]), ChatMessage.ToolResult("call_1", "Sunny")],
@@ -102,8 +102,8 @@ public sealed class MessagePackTests(MessagePackTests.SharedServer shared) : ICl
             ["extra"] = new Dictionary<string, object?> { ["user"] = "u-1" },
         };
 
-        var answer = string.Concat(await ReadAllAsync(await caller.StreamAsync(typed)));
-        await ReadAllAsync(await caller.StreamAsync(map));
+        var answer = string.Concat(await ReadToEndAsync(await caller.StartAsync(typed)));
+        await ReadToEndAsync(await caller.StartAsync(map));
 
         Assert.Contains("\"Sunny\"", answer, StringComparison.Ordinal);
         var received = _server.Emulator.State.GetRequests();
