@@ -14,6 +14,7 @@ namespace StreamHub.Streaming;
 /// </summary>
 internal sealed partial class StreamingHub(
     CompletionPipeline pipeline,
+    ActiveRequests requests,
     IWatchStore watches,
     CallerResolver callers,
     IOptions<StreamingOptions> options,
@@ -46,6 +47,7 @@ internal sealed partial class StreamingHub(
 
             var tokens = pipeline.RunAsync(parsed, caller, new HubProgress(Clients.Caller, parsed.RequestId), cancellationToken);
             _ = PumpAsync(tokens, channel.Writer, counter, new RequestLogScope(parsed.RequestId, caller.Tenant), cancellationToken);
+            EndOnCancel(parsed.RequestId, Context.ConnectionAborted, cancellationToken);
         }
         catch (StreamHubException ex)
         {
@@ -84,6 +86,27 @@ internal sealed partial class StreamingHub(
         finally
         {
             Interlocked.Decrement(ref counter.Value);
+        }
+    }
+
+    /// <summary>
+    /// The invocation's token fires when the caller disposes its subscription and when its connection goes.
+    /// Only a dropped connection earns a resumable request its grace (SignalR links the invocation's token to
+    /// the connection's, so the connection's has fired first when that is why); a caller that cancels while
+    /// connected is done with the request, which ends at once.
+    /// </summary>
+    private void EndOnCancel(string requestId, CancellationToken connectionAborted, CancellationToken cancellationToken)
+    {
+        // The pump has registered the request by now; the token check skips another caller's request of the same id.
+        if (requests.TryGet(requestId, out var active) && active!.CallerToken == cancellationToken)
+        {
+            cancellationToken.Register(() =>
+            {
+                if (!connectionAborted.IsCancellationRequested)
+                {
+                    active.CallerCancelled();
+                }
+            });
         }
     }
 

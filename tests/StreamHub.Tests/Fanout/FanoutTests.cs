@@ -159,6 +159,21 @@ public sealed class FanoutTests : IAsyncLifetime
         await _server.AssertUpstreamIdleAsync();
     }
 
+    [Fact]
+    public async Task Stream_ResumableCallerCancels_UpstreamEndsAtOnce()
+    {
+        await using var caller = await _server.ConnectAsync(KeyA);
+        using var cancel = new CancellationTokenSource();
+        var reader = await caller.StreamAsChannelAsync<string>(
+            "Stream", new StreamRequest { RequestId = "r3", Prompt = "[emulator: tps=10 tokens=400] phone", Resumable = true }, cancel.Token);
+        await reader.ReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout);
+
+        await cancel.CancelAsync();
+
+        await _server.AssertUpstreamIdleAsync();
+        Assert.Equal(HubConnectionState.Connected, caller.State);
+    }
+
     internal static async Task<List<WatchItem>> WatchAllAsync(HubConnection connection, string requestId, long afterSeq)
     {
         var reader = await connection.StreamAsChannelAsync<WatchItem>("Watch", requestId, afterSeq).WaitAsync(StreamHubServer.Timeout);
