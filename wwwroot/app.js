@@ -85,7 +85,7 @@ function setRunning(running) {
 function hub() {
   const key = apiKey.value.trim();
   if (client !== null && clientKey === key) return client;
-  client?.stop();
+  client?.stop().catch(() => {});
   client = new StreamHubClient(HUB_URL, { accessTokenFactory: key ? () => key : undefined });
   clientKey = key;
   return client;
