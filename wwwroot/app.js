@@ -114,6 +114,7 @@ function appendAssistantTurn() {
     calls: new Map(),
     answer: turn.querySelector(".answer"),
     refusal: turn.querySelector(".refusal"),
+    note: turn.querySelector(".turn-note"),
   };
 }
 
@@ -164,8 +165,12 @@ function show(run, event) {
   }
 }
 
-function finish(run, state) {
+function finish(run, state, note) {
   run.finished = state;
+  if (note) {
+    run.view.note.textContent = note;
+    run.view.note.hidden = false;
+  }
   run.view.answer.setAttribute("aria-busy", "false");
   run.view.turn.dataset.state = state;
   setRunning(false);
@@ -226,7 +231,8 @@ async function send() {
     showDone(run, result);
   } catch (error) {
     if (run.finished) return;
-    finish(run, "error");
+    const said = run.text !== "" || run.view.calls.size > 0;
+    finish(run, "error", `${said ? "Broke off" : "No answer"}: ${error.code}`);
     setError(error);
     // Not part of the conversation: the message goes back to the box to send again.
     if (prompt.value === "") prompt.value = run.prompt;
@@ -236,7 +242,7 @@ async function send() {
 function cancel() {
   const run = current;
   if (run === null || run.finished) return;
-  finish(run, "cancelled");
+  finish(run, "cancelled", "Cancelled");
   run.request.cancel();
   // What was said so far stays in the conversation.
   remember(run);
