@@ -88,7 +88,7 @@ internal sealed partial class StreamingHub(
 
             var events = pipeline.RunAsync(parsed, caller, new HubProgress(Clients.Caller, parsed.RequestId), cancellationToken);
             _ = PumpAsync(events, writer, project, counter, new RequestLogScope(parsed.RequestId, caller.Tenant), cancellationToken);
-            EndOnCancel(parsed.RequestId, Context.ConnectionAborted, cancellationToken);
+            requests.EndOnCancel(parsed.RequestId, Context.ConnectionAborted, cancellationToken);
             return true;
         }
         catch (StreamHubException ex)
@@ -131,27 +131,6 @@ internal sealed partial class StreamingHub(
         finally
         {
             Interlocked.Decrement(ref counter.Value);
-        }
-    }
-
-    /// <summary>
-    /// The invocation's token fires when the caller disposes its subscription and when its connection goes.
-    /// Only a dropped connection earns a resumable request its grace (SignalR links the invocation's token to
-    /// the connection's, so the connection's has fired first when that is why); a caller that cancels while
-    /// connected is done with the request, which ends at once.
-    /// </summary>
-    private void EndOnCancel(string requestId, CancellationToken connectionAborted, CancellationToken cancellationToken)
-    {
-        // The pump has registered the request by now; the token check skips another caller's request of the same id.
-        if (requests.TryGet(requestId, out var active) && active!.CallerToken == cancellationToken)
-        {
-            cancellationToken.Register(() =>
-            {
-                if (!connectionAborted.IsCancellationRequested)
-                {
-                    active.CallerCancelled();
-                }
-            });
         }
     }
 
