@@ -71,13 +71,14 @@ export class StreamHubClient {
    * @param {object} [options.signalR] the @microsoft/signalr namespace (default: the global `signalR`)
    * @param {number} [options.transport] a signalR.HttpTransportType (default WebSockets)
    * @param {boolean} [options.skipNegotiation] WebSockets only, no sticky sessions needed
+   * @param {number} [options.logLevel] a signalR.LogLevel (default Warning)
    */
   constructor(url = "/hubs/stream", options = {}) {
     const signalR = options.signalR ?? globalThis.signalR;
     if (!signalR) throw new Error("load @microsoft/signalr first, or pass its namespace as options.signalR");
     this.#signalR = signalR;
     this.#resumeWindowMs = options.resumeWindowMs ?? 60_000;
-    const window = this.#resumeWindowMs;
+    const windowMs = this.#resumeWindowMs;
     this.#connection = new signalR.HubConnectionBuilder()
       .withUrl(url, {
         transport: options.transport ?? signalR.HttpTransportType.WebSockets,
@@ -86,7 +87,7 @@ export class StreamHubClient {
       })
       .withAutomaticReconnect({
         nextRetryDelayInMilliseconds: (context) =>
-          context.elapsedMilliseconds < window ? Math.min(250 * 2 ** context.previousRetryCount, 5_000) : null,
+          context.elapsedMilliseconds < windowMs ? Math.min(250 * 2 ** context.previousRetryCount, 5_000) : null,
       })
       .configureLogging(options.logLevel ?? signalR.LogLevel.Warning)
       .build();
@@ -119,7 +120,12 @@ export class StreamHubClient {
     await this.#connected(null);
   }
 
+  /** Cancels every request in flight (they resolve { cancelled: true }), then closes the connection. */
   async stop() {
+    for (const run of this.#requests.values()) run.cancel();
+    // Let the cancel messages go out before the socket closes: a resumable request whose connection merely
+    // closed would run on for its grace.
+    await sleep(0);
     await this.#connection.stop();
   }
 
@@ -132,7 +138,7 @@ export class StreamHubClient {
    */
   stream(request, handlers = {}) {
     const requestId = request.requestId ?? newRequestId();
-    let cancel;
+    let cancelled;
     const run = {
       handlers,
       requestId,
@@ -144,8 +150,15 @@ export class StreamHubClient {
       subscription: null,
       cancelled: false,
       whenCancelled: new Promise((resolve) => {
-        cancel = resolve;
+        cancelled = resolve;
       }),
+      cancel: () => {
+        if (run.cancelled) return;
+        run.cancelled = true;
+        // Disposing sends CancelInvocation: the hub ends the request and its upstream at once.
+        run.subscription?.dispose();
+        cancelled();
+      },
     };
     this.#requests.set(requestId, run);
     const done = this.#run(run).finally(() => this.#requests.delete(requestId));
@@ -155,13 +168,7 @@ export class StreamHubClient {
         return run.lastSeq;
       },
       done,
-      cancel: () => {
-        if (run.cancelled) return;
-        run.cancelled = true;
-        // Disposing sends CancelInvocation: the hub ends the request and its upstream at once.
-        run.subscription?.dispose();
-        cancel();
-      },
+      cancel: run.cancel,
     };
   }
 

@@ -4,9 +4,9 @@ using Xunit.Abstractions;
 
 namespace StreamHub.Tests.Browser;
 
-/// <summary>streamhub-client.js errors in Chromium: the contract code and the server's "retry in N s" as numbers.</summary>
+/// <summary>streamhub-client.js on its own in Chromium: errors with their contract code and "retry in N s" as a number; stop.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class ClientErrorTests(ChromiumBrowser chromium, ITestOutputHelper output)
+public sealed class ClientModuleTests(ChromiumBrowser chromium, ITestOutputHelper output)
 {
     private const string Key = "tenant-a-key-0123456789";
 
@@ -66,5 +66,28 @@ public sealed class ClientErrorTests(ChromiumBrowser chromium, ITestOutputHelper
             """).WaitAsync(StreamHubServer.Timeout);
 
         Assert.Equal("unauthorized", code);
+    }
+
+    [Fact]
+    public async Task Client_StopMidAnswer_CancelsTheRequestAndItsUpstream()
+    {
+        await using var session = await BrowserSession.OpenAsync(chromium, output);
+
+        var outcome = await session.Page.EvaluateAsync<JsonElement>(
+            """
+            async () => {
+              const { StreamHubClient } = await import("/streamhub-client.js");
+              const hub = new StreamHubClient("/hubs/stream");
+              let first;
+              const started = new Promise((resolve) => { first = resolve; });
+              const request = hub.stream({ prompt: "[emulator: tps=10 tokens=400] long" }, { onEvent: () => first() });
+              await started;
+              await hub.stop();
+              return await request.done;
+            }
+            """).WaitAsync(StreamHubServer.Timeout);
+
+        Assert.True(outcome.GetProperty("cancelled").GetBoolean());
+        await session.Server.AssertUpstreamIdleAsync(TimeSpan.FromSeconds(1));
     }
 }
