@@ -11,6 +11,7 @@ namespace StreamHub.Cli;
 /// </summary>
 internal sealed class AnswerWriter(TextWriter output, Ansi ansi)
 {
+    private static readonly JsonSerializerOptions Compact = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
     private readonly object _lock = new();
     private bool _reasoning;
     private bool _atLineStart = true;
@@ -41,7 +42,7 @@ internal sealed class AnswerWriter(TextWriter output, Ansi ansi)
                         Text(text.Text);
                         break;
                     case FunctionCallContent call:
-                        Line($"{ansi.Cyan}⚙ {call.Name}({JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions)}){ansi.Reset}");
+                        Line($"{ansi.Cyan}⚙ {call.Name}({JsonSerializer.Serialize(call.Arguments, Compact)}){ansi.Reset}");
                         break;
                     case ErrorContent refusal:
                         Line($"{ansi.Red}refusal: {refusal.Message}{ansi.Reset}");

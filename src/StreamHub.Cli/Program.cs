@@ -1,5 +1,11 @@
 using System.CommandLine;
-using StreamHub.Cli;
 
-// Ctrl+C is the commands' own (chat cancels the answer, not the session), so System.CommandLine's handler is off.
-return await StreamHubCommand.Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+namespace StreamHub.Cli;
+
+/// <summary>The entry point (in a namespace, so it never meets the service's global <c>Program</c> in the tests).</summary>
+internal static class Program
+{
+    // Ctrl+C is the commands' own (chat cancels the answer, not the session), so System.CommandLine's handler is off.
+    public static Task<int> Main(string[] args)
+        => StreamHubCommand.Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+}

@@ -10,6 +10,9 @@ namespace StreamHub.Client;
 /// </summary>
 internal static class JsonTree
 {
+    /// <summary>Microsoft.Extensions.AI's serializer settings, written compactly (arguments and results go upstream as text).</summary>
+    public static readonly JsonSerializerOptions Options = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+
     public static object? From(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.Object => Object(element),
@@ -28,7 +31,7 @@ internal static class JsonTree
         string or bool or int or long or double or decimal => value,
         float f => (double)(decimal)f,
         JsonElement element => From(element),
-        _ => From(JsonSerializer.SerializeToElement(value, value.GetType(), AIJsonUtilities.DefaultOptions)),
+        _ => From(JsonSerializer.SerializeToElement(value, value.GetType(), Options)),
     };
 
     private static Dictionary<string, object?> Object(JsonElement element)

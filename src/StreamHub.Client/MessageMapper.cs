@@ -123,7 +123,7 @@ internal static class MessageMapper
         ["function"] = new Dictionary<string, object?>
         {
             ["name"] = call.Name,
-            ["arguments"] = JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>(), AIJsonUtilities.DefaultOptions),
+            ["arguments"] = JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>(), JsonTree.Options),
         },
     };
 
@@ -133,6 +133,6 @@ internal static class MessageMapper
         string text => text,
         JsonElement { ValueKind: JsonValueKind.String } text => text.GetString() ?? "",
         JsonElement element => element.GetRawText(),
-        var other => JsonSerializer.Serialize(other, AIJsonUtilities.DefaultOptions),
+        var other => JsonSerializer.Serialize(other, JsonTree.Options),
     };
 }
