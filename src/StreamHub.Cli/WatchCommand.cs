@@ -66,10 +66,11 @@ internal static class WatchCommand
         var ansi = Ansi.ForStdout();
         var writer = new GroupWriter(Console.Out, ansi);
         await using var client = settings.CreateClient();
-        Console.Out.WriteLine($"{ansi.Dim}following group {group} at {settings.BaseUrl} · Ctrl+C stops{ansi.Reset}");
         try
         {
-            await foreach (var message in client.FollowGroupAsync(group, ctrlC.Token))
+            await using var subscription = await client.JoinGroupAsync(group, ctrlC.Token);
+            Console.Out.WriteLine($"{ansi.Dim}following group {group} at {settings.BaseUrl} · Ctrl+C stops{ansi.Reset}");
+            await foreach (var message in subscription.WithCancellation(ctrlC.Token))
             {
                 writer.Write(message);
             }

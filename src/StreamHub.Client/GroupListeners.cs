@@ -34,6 +34,34 @@ internal sealed class GroupListeners
     public bool Remove(string group, ChannelWriter<StreamHubGroupMessage> writer)
         => _byGroup.TryGetValue(group, out var writers) && writers.TryRemove(writer, out _) && writers.IsEmpty;
 
+    /// <summary>Whether any group is followed (a dropped connection is then restored even with no request running).</summary>
+    public bool Any
+    {
+        get
+        {
+            foreach (var name in Names)
+            {
+                return true;
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Ends every follower's enumeration with <paramref name="error"/> (StreamHub could not be reached again).</summary>
+    public void Fail(Exception error)
+    {
+        foreach (var (_, writers) in _byGroup)
+        {
+            foreach (var writer in writers.Keys)
+            {
+                writer.TryComplete(error);
+            }
+
+            writers.Clear();
+        }
+    }
+
     public void Attach(HubConnection connection)
     {
         connection.On<string, string, long, string>("GroupToken", (group, id, seq, text)

@@ -135,7 +135,47 @@ internal sealed class HubConnectionSource(StreamHubClientOptions options, GroupL
         connection.On<string, string>("Started", (id, region) => progress?.Report(new StreamHubProgress(id, null, region)));
         connection.On<string, object?>("Usage", static (_, _) => { }); // usage arrives as an event of the stream
         groups.Attach(connection);
+        connection.Closed += _ => RestoreForGroupsAsync(connection);
         return connection;
+    }
+
+    /// <summary>
+    /// A connection that closed by itself while groups are followed is replaced in the background (requests
+    /// replace it themselves when they resume); if that fails for every delay, the followers get the failure.
+    /// </summary>
+    private async Task RestoreForGroupsAsync(HubConnection closed)
+    {
+        if (_disposed || !groups.Any || !ReferenceEquals(Volatile.Read(ref _current), closed))
+        {
+            return; // closed on purpose, nobody to restore it for, or already replaced
+        }
+
+        StreamHubException? last = null;
+        foreach (var delay in options.ReconnectDelays)
+        {
+            await Task.Delay(delay, options.TimeProvider);
+            if (_disposed || !groups.Any)
+            {
+                return;
+            }
+
+            try
+            {
+                await ReplaceAsync(closed, CancellationToken.None);
+                return;
+            }
+            catch (StreamHubException ex) when (ex.Code == StreamHubErrorCodes.ConnectionLost)
+            {
+                last = ex;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+        }
+
+        groups.Fail(new StreamHubException(
+            StreamHubErrorCodes.ConnectionLost, $"the connection to StreamHub dropped and could not be restored: {last?.Message}", null, last));
     }
 
     /// <summary>What a failed connect means to the caller: refused credentials, or StreamHub out of reach.</summary>

@@ -84,11 +84,10 @@ public sealed class StreamHubChatClient : IChatClient, IAsyncDisposable
     }
 
     /// <summary>
-    /// Joins the tenant's group <paramref name="group"/> and yields what its requests fan out, until cancelled.
-    /// After a dropped connection the group is joined again; what was sent in the gap is not replayed
-    /// (<see cref="WatchAsync"/> a request to get all of it).
+    /// Joins the caller's tenant group <paramref name="group"/> (on any instance: the group spans them all); the
+    /// subscription yields what the group's requests fan out until it is disposed.
     /// </summary>
-    public async IAsyncEnumerable<StreamHubGroupMessage> FollowGroupAsync(string group, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async Task<StreamHubGroupSubscription> JoinGroupAsync(string group, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(group);
         var channel = Channel.CreateUnbounded<StreamHubGroupMessage>(new UnboundedChannelOptions { SingleReader = true });
@@ -96,27 +95,21 @@ public sealed class StreamHubChatClient : IChatClient, IAsyncDisposable
         try
         {
             var connection = await _connections.GetAsync(cancellationToken);
-            try
-            {
-                await connection.InvokeAsync("JoinGroup", group, cancellationToken);
-            }
-            catch (Microsoft.AspNetCore.SignalR.HubException ex)
-            {
-                throw StreamHubException.FromHubMessage(ex.Message, ex);
-            }
-
-            await foreach (var message in channel.Reader.ReadAllAsync(cancellationToken))
-            {
-                yield return message;
-            }
+            await connection.InvokeAsync("JoinGroup", group, cancellationToken);
         }
-        finally
+        catch (Exception ex)
+        {
+            _groups.Remove(group, channel.Writer);
+            throw ex is Microsoft.AspNetCore.SignalR.HubException hub ? StreamHubException.FromHubMessage(hub.Message, hub) : ex;
+        }
+
+        return new StreamHubGroupSubscription(group, channel, async () =>
         {
             if (_groups.Remove(group, channel.Writer))
             {
                 await LeaveAsync(group);
             }
-        }
+        });
     }
 
     /// <inheritdoc />
