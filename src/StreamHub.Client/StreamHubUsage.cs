@@ -30,4 +30,12 @@ public sealed class StreamHubUsage
     /// <summary>The request's price, where StreamHub knows the model's prices.</summary>
     [DataMember(Name = "cost")]
     public decimal? Cost { get; init; }
+
+    /// <summary>The model name StreamHub asked the upstream for (what prices are looked up by).</summary>
+    [DataMember(Name = "model")]
+    public string? Model { get; init; }
+
+    /// <summary>The upstream region that answered.</summary>
+    [DataMember(Name = "region")]
+    public string? Region { get; init; }
 }

@@ -87,12 +87,17 @@ internal sealed class UpdateAssembler(string responseId)
         {
             ResponseId = responseId,
             MessageId = responseId,
-            ModelId = _model,
+            ModelId = _model ?? _usage?.Model,
             FinishReason = FinishReason(_finishReason),
         };
         if (_usage?.Cost is { } cost)
         {
             (update.AdditionalProperties ??= [])["cost"] = cost;
+        }
+
+        if (_usage?.Region is { } region)
+        {
+            (update.AdditionalProperties ??= [])["region"] = region;
         }
 
         return update;
