@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -66,7 +64,7 @@ internal sealed class HubConnectionSource(StreamHubClientOptions options, GroupL
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 await connection.DisposeAsync();
-                throw ConnectFailure(ex);
+                throw ConnectFailures.From(ex, options.Url);
             }
 
             _current = connection;
@@ -176,26 +174,5 @@ internal sealed class HubConnectionSource(StreamHubClientOptions options, GroupL
 
         groups.Fail(new StreamHubException(
             StreamHubErrorCodes.ConnectionLost, $"the connection to StreamHub dropped and could not be restored: {last?.Message}", null, last));
-    }
-
-    /// <summary>What a failed connect means to the caller: refused credentials, or StreamHub out of reach.</summary>
-    private StreamHubException ConnectFailure(Exception ex)
-    {
-        var status = ex switch
-        {
-            HttpRequestException { StatusCode: { } code } => code,
-            WebSocketException ws when ws.Message.Contains("'401'", StringComparison.Ordinal) => HttpStatusCode.Unauthorized,
-            WebSocketException ws when ws.Message.Contains("'403'", StringComparison.Ordinal) => HttpStatusCode.Forbidden,
-            _ => (HttpStatusCode?)null,
-        };
-        return status switch
-        {
-            HttpStatusCode.Unauthorized => new StreamHubException(
-                StreamHubErrorCodes.Unauthorized, "StreamHub refused the connection: send a tenant API key it knows (or none, where anonymous access is on)", null, ex),
-            HttpStatusCode.Forbidden => new StreamHubException(
-                StreamHubErrorCodes.Forbidden, "StreamHub refused the connection for this identity", null, ex),
-            _ => new StreamHubException(
-                StreamHubErrorCodes.ConnectionLost, $"could not connect to StreamHub at {options.Url}: {ex.Message}", null, ex),
-        };
     }
 }
