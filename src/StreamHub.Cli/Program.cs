@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace StreamHub.Cli;
 
-/// <summary>The entry point (in a namespace, so it never meets the service's global <c>Program</c> in the tests).</summary>
+/// <summary>The entry point.</summary>
 internal static class Program
 {
     // Ctrl+C is the commands' own (chat cancels the answer, not the session), so System.CommandLine's handler is off.

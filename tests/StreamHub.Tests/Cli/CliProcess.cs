@@ -1,12 +1,14 @@
 using System.Diagnostics;
+using System.Reflection;
 
 namespace StreamHub.Tests.Cli;
 
 /// <summary>The <c>streamhub</c> tool as a script meets it: a process, its stdout, its stderr and its exit code.</summary>
 internal static class CliProcess
 {
-    /// <summary>The CLI's build output, copied beside the tests (the test project references it).</summary>
-    public static string Dll => Path.Combine(AppContext.BaseDirectory, "StreamHub.Cli.dll");
+    /// <summary>The CLI in its own build output (the test project builds it first and records the path).</summary>
+    public static string Dll { get; } = typeof(CliProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "StreamHubCliDll").Value!;
 
     /// <summary>Runs <c>dotnet StreamHub.Cli.dll args</c> with <paramref name="environment"/> (STREAMHUB_* cleared unless given).</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(

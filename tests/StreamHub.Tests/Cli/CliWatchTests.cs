@@ -1,8 +1,8 @@
-using Microsoft.Extensions.AI;
-using StreamHub.Client;
+using StreamHub.Contracts;
 using StreamHub.Emulator;
 using StreamHub.Tests.Fanout;
 using StreamHub.Tests.Infrastructure;
+using StreamHub.Tests.Streaming;
 
 namespace StreamHub.Tests.Cli;
 
@@ -37,24 +37,22 @@ public sealed class CliWatchTests : IAsyncLifetime
     [Fact]
     public async Task Watch_RequestRunningOnAnotherInstance_ShowsTheWholeAnswerAndExitsZero()
     {
-        await using var client = ClientOf(_a);
-        var options = new ChatOptions { AdditionalProperties = new() { ["requestId"] = "tmux-watch" } };
-        var answer = client.GetResponseAsync("[emulator: tps=20 tokens=30] watched from afar", options);
+        await using var caller = await _a.ConnectAsync(KeyA);
+        var answer = HubStreamingTests.ReadAllAsync(caller, new StreamRequest { RequestId = "tmux-watch", Prompt = "[emulator: tps=20 tokens=30] watched from afar" });
 
         await using var terminal = await TmuxSession.StartCliAsync(
             new Dictionary<string, string> { ["STREAMHUB_URL"] = _b.BaseAddress.ToString(), ["STREAMHUB_API_KEY"] = KeyA }, "watch", "tmux-watch");
 
         var screen = await terminal.WaitForAsync("[exit 0]");
         Assert.Contains(EmulatorText.Text("watched from afar", 30), screen, StringComparison.Ordinal);
-        Assert.Equal(EmulatorText.Text("watched from afar", 30), (await answer.WaitAsync(StreamHubServer.Timeout)).Text);
+        Assert.Equal(EmulatorText.Text("watched from afar", 30), string.Concat(await answer.WaitAsync(StreamHubServer.Timeout)));
     }
 
     [Fact]
     public async Task Watch_AnotherTenantsRequest_PrintsForbiddenAndExitsOne()
     {
-        await using var client = ClientOf(_a, "tenant-b-key-0123456789");
-        await client.GetResponseAsync("mine", new ChatOptions { MaxOutputTokens = 3, AdditionalProperties = new() { ["requestId"] = "b-only" } })
-            .WaitAsync(StreamHubServer.Timeout);
+        await using var other = await _a.ConnectAsync("tenant-b-key-0123456789");
+        await HubStreamingTests.ReadAllAsync(other, new StreamRequest { RequestId = "b-only", Prompt = "mine", MaxTokens = 3 });
 
         await using var terminal = await TmuxSession.StartCliAsync(null, "watch", "b-only", "--url", _b.BaseAddress.ToString(), "--key", KeyA);
 
@@ -67,10 +65,9 @@ public sealed class CliWatchTests : IAsyncLifetime
     {
         await using var terminal = await TmuxSession.StartCliAsync(null, "watch", "--group", "war-room", "--url", _b.BaseAddress.ToString(), "--key", KeyA);
         await terminal.WaitForAsync("following group war-room"); // printed once the join is done
-        await using var client = ClientOf(_a);
+        await using var caller = await _a.ConnectAsync(KeyA);
 
-        var options = new ChatOptions { MaxOutputTokens = 15, AdditionalProperties = new() { ["requestId"] = "g-1", ["group"] = "war-room" } };
-        await client.GetResponseAsync("for the whole room", options).WaitAsync(StreamHubServer.Timeout);
+        await HubStreamingTests.ReadAllAsync(caller, new StreamRequest { RequestId = "g-1", Prompt = "for the whole room", MaxTokens = 15, Group = "war-room" });
 
         var screen = await terminal.WaitForAsync("[g-1] done");
         Assert.Contains("[g-1]\n" + EmulatorText.Text("for the whole room", 15), screen, StringComparison.Ordinal);
@@ -78,6 +75,4 @@ public sealed class CliWatchTests : IAsyncLifetime
         await terminal.WaitForAsync("[exit 0]");
         Assert.Contains("(stopped following)", await terminal.ScreenAsync(), StringComparison.Ordinal);
     }
-
-    private static StreamHubChatClient ClientOf(StreamHubServer server, string key = KeyA) => new(new StreamHubClientOptions { Url = server.HubUrl, ApiKey = key });
 }
