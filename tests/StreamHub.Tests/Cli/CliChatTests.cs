@@ -81,7 +81,7 @@ public sealed class CliChatTests : IAsyncLifetime
     public async Task Chat_Failure_ShowsTheCodeAndTheSessionGoesOn()
     {
         await _terminal.TypeLineAsync("[emulator: status=400] refused");
-        await _terminal.WaitForAsync("upstream_error: ");
+        await _terminal.WaitForAsync("[failed]\ninvalid_request: the upstream rejected the request (400)");
 
         await _terminal.TypeLineAsync("/exit");
         await _terminal.WaitForAsync("[exit 0]");
