@@ -47,6 +47,37 @@ public sealed class FanoutTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StreamEvents_WithGroup_MembersGetTextAsGroupTokenAndEveryOtherEventAsGroupEvent()
+    {
+        await using var member = await _server.ConnectAsync(KeyA);
+        var group = new GroupRecorder(member);
+        await member.InvokeAsync("JoinGroup", "agents").WaitAsync(StreamHubServer.Timeout);
+        await using var caller = await _server.ConnectAsync(KeyA);
+
+        var events = await StreamEventsTests.ReadEventsAsync(
+            caller, new StreamRequest { RequestId = "ge1", Prompt = "[emulator: tokens=2 tools=2 reasoning=2] group tools", Group = "agents" });
+
+        var (_, _, code) = await group.CompletedAsync("ge1");
+        Assert.Null(code);
+        Assert.Equal(events, group.Events("ge1"));
+        Assert.Equal(events.Where(e => e.Type != StreamEventTypes.Text).Select(e => e.Seq), group.GroupEventSeqs("ge1"));
+    }
+
+    [Fact]
+    public async Task Watch_ToolCallRequest_ReplaysEveryEventAsTheCallerGotIt()
+    {
+        await using var caller = await _server.ConnectAsync(KeyA);
+        var events = await StreamEventsTests.ReadEventsAsync(caller, new StreamRequest { RequestId = "we1", Prompt = StreamEventsTests.ToolPrompt });
+        await using var watcher = await _server.ConnectAsync(KeyA);
+
+        var replayed = await WatchAllAsync(watcher, "we1", 0);
+        var rest = await WatchAllAsync(watcher, "we1", 4);
+
+        Assert.Equal(events, replayed);
+        Assert.Equal(events.Skip(4), rest);
+    }
+
+    [Fact]
     public async Task JoinGroup_SameNameOtherTenant_GetsNothing()
     {
         await using var outsider = await _server.ConnectAsync(KeyB);
@@ -86,7 +117,8 @@ public sealed class FanoutTests : IAsyncLifetime
         await using var watcher = await _server.ConnectAsync(KeyA);
         var items = await WatchAllAsync(watcher, "w1", 0);
 
-        Assert.Equal(Enumerable.Range(1, 30).Select(i => (long)i), items.Select(i => i.Seq));
+        Assert.Equal(Enumerable.Range(1, 32).Select(i => (long)i), items.Select(i => i.Seq));
+        Assert.Equal([StreamEventTypes.Finish, StreamEventTypes.Usage], items.Skip(30).Select(i => i.Type));
         Assert.Equal(EmulatorText.Text("watched", 30), string.Concat(items.Select(i => i.Text)));
     }
 
@@ -159,23 +191,35 @@ public sealed class FanoutTests : IAsyncLifetime
         await _server.AssertUpstreamIdleAsync();
     }
 
-    internal static async Task<List<WatchItem>> WatchAllAsync(HubConnection connection, string requestId, long afterSeq)
+    internal static async Task<List<StreamEvent>> WatchAllAsync(HubConnection connection, string requestId, long afterSeq)
     {
-        var reader = await connection.StreamAsChannelAsync<WatchItem>("Watch", requestId, afterSeq).WaitAsync(StreamHubServer.Timeout);
+        var reader = await connection.StreamAsChannelAsync<StreamEvent>("Watch", requestId, afterSeq).WaitAsync(StreamHubServer.Timeout);
         return await Streams.ReadToEndAsync(reader);
     }
 
-    /// <summary>Records GroupToken and GroupCompleted messages per request.</summary>
+    /// <summary>Records GroupToken, GroupEvent and GroupCompleted messages per request.</summary>
     internal sealed class GroupRecorder
     {
         private readonly ConcurrentDictionary<string, ConcurrentQueue<(long Seq, string Text)>> _tokens = new();
+        private readonly ConcurrentDictionary<string, ConcurrentQueue<(StreamEvent Item, bool AsGroupEvent)>> _events = new();
         private readonly ConcurrentDictionary<string, TaskCompletionSource<string?>> _completed = new();
 
         public GroupRecorder(HubConnection connection)
         {
-            connection.On<string, string, long, string>(nameof(IStreamClient.GroupToken), (_, id, seq, text) => _tokens.GetOrAdd(id, _ => new()).Enqueue((seq, text)));
+            connection.On<string, string, long, string>(nameof(IStreamClient.GroupToken), (_, id, seq, text) =>
+            {
+                _tokens.GetOrAdd(id, _ => new()).Enqueue((seq, text));
+                _events.GetOrAdd(id, _ => new()).Enqueue((new StreamEvent { Seq = seq, Text = text }, false));
+            });
+            connection.On<string, string, StreamEvent>(nameof(IStreamClient.GroupEvent), (_, id, item) => _events.GetOrAdd(id, _ => new()).Enqueue((item, true)));
             connection.On<string, string, string?>(nameof(IStreamClient.GroupCompleted), (_, id, code) => Completion(id).TrySetResult(code));
         }
+
+        /// <summary>Every event of the request as the member received it, text from GroupToken, the rest from GroupEvent.</summary>
+        public List<StreamEvent> Events(string requestId) => _events.TryGetValue(requestId, out var queue) ? [.. queue.Select(e => e.Item)] : [];
+
+        /// <summary>The seqs that came as GroupEvent.</summary>
+        public List<long> GroupEventSeqs(string requestId) => _events.TryGetValue(requestId, out var queue) ? [.. queue.Where(e => e.AsGroupEvent).Select(e => e.Item.Seq)] : [];
 
         public bool Seen(string requestId) => _tokens.ContainsKey(requestId) || _completed.ContainsKey(requestId);
 

@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Options;
 using StreamHub.Admin;
 using StreamHub.Contracts;
+using StreamHub.Observability;
 using StreamHub.Tests.Admin;
 using StreamHub.Tests.Infrastructure;
 using static StreamHub.Tests.Admin.AdminTestKit;
@@ -48,10 +50,41 @@ public sealed class PricingTests
     }
 
     [Fact]
+    public void CostOf_CachedPriceSet_CachedPromptTokensCostItAndTheRestTheInputPrice()
+    {
+        var pricing = Pricing(new ModelPrice { InputPerMillion = 2m, OutputPerMillion = 8m, CachedInputPerMillion = 0.5m });
+
+        var cost = pricing.CostOf("m", new UsageInfo(1_000, 100, 1_100, CachedPromptTokens: 800));
+
+        Assert.Equal(((200 * 2m) + (800 * 0.5m) + (100 * 8m)) / 1_000_000m, cost);
+    }
+
+    [Fact]
+    public void CostOf_NoCachedPrice_CachedPromptTokensCostTheInputPrice()
+    {
+        var pricing = Pricing(new ModelPrice { InputPerMillion = 2m, OutputPerMillion = 8m });
+
+        var cost = pricing.CostOf("m", new UsageInfo(1_000, 100, 1_100, CachedPromptTokens: 800));
+
+        Assert.Equal(((1_000 * 2m) + (100 * 8m)) / 1_000_000m, cost);
+    }
+
+    [Fact]
+    public async Task Start_NegativeCachedPrice_FailsNamingTheKey()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => StreamHubServer.StartAsync(Settings(("Pricing:Models:emulator-1:CachedInputPerMillion", "-0.1"))));
+
+        Assert.Contains("Pricing:Models:emulator-1:CachedInputPerMillion", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_NegativePrice_FailsNamingTheKey()
     {
         var error = await Assert.ThrowsAnyAsync<Exception>(() => StreamHubServer.StartAsync(Settings(("Pricing:Models:emulator-1:OutputPerMillion", "-1"))));
 
         Assert.Contains("Pricing:Models:emulator-1:OutputPerMillion", error.Message, StringComparison.Ordinal);
     }
+
+    private static CostCalculator Pricing(ModelPrice price)
+        => new(Options.Create(new PricingOptions { Models = { ["m"] = price } }));
 }
