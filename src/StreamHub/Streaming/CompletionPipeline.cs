@@ -109,7 +109,7 @@ internal sealed class CompletionPipeline(
         observed.Admitted();
 
         var model = request.Model ?? upstreamOptions.Value.Model;
-        var call = new UpstreamCall(request.Messages, model, request.MaxTokens, request.Temperature);
+        var call = UpstreamCall.For(request, model);
         UsageInfo? usage = null;
         string? finishReason = null;
         string? reportedModel = null;

@@ -41,7 +41,7 @@ internal sealed class ContinuingStream(
     /// <summary>Opens the first stream and tells the caller which region answers.</summary>
     public async ValueTask OpenAsync()
     {
-        _stream = await opener.OpenAsync(call.ToRequestBody(), avoid: null, scope);
+        _stream = await opener.OpenAsync(call, avoid: null, scope);
         await progress.StartedAsync(_stream.Region.Name);
         if (_stream.Model is { } model)
         {
@@ -174,7 +174,7 @@ internal sealed class ContinuingStream(
         };
         try
         {
-            var stream = await opener.OpenAsync(continuation.ToRequestBody(), failed, scope);
+            var stream = await opener.OpenAsync(continuation, failed, scope);
             UpstreamLog.Continued(logger, failed.Name, stream.Region.Name, partial.Length);
             return stream;
         }

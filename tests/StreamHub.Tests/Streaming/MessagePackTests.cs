@@ -82,6 +82,48 @@ public sealed class MessagePackTests : IAsyncLifetime
         Assert.Equal(["system", "user", "assistant", "user"], _server.Emulator.State.GetRequests()[^1].Messages.Select(m => m.Role));
     }
 
+    [Fact]
+    public async Task Stream_ToolTurn_TypedCallsAndAMapOfPartsAndTools_ReachTheEmulatorInOpenAiShape()
+    {
+        await using var caller = await MessagePackCaller.ConnectAsync(_server);
+        var typed = new StreamRequest
+        {
+            Messages = [new("user", "Weather?"), ChatMessage.AssistantToolCalls([new ToolCall("call_1", new("get_weather", "{}"))]), ChatMessage.ToolResult("call_1", "Sunny")],
+            MaxTokens = 5,
+        };
+
+        // Parts, tools and extra are JSON in the typed request: a MessagePack client sends them as maps.
+        var map = new Dictionary<string, object?>
+        {
+            ["messages"] = new object[]
+            {
+                new Dictionary<string, object?>
+                {
+                    ["role"] = "user",
+                    ["content"] = new object[]
+                    {
+                        new Dictionary<string, object?> { ["type"] = "text", ["text"] = "Weather here?" },
+                        new Dictionary<string, object?> { ["type"] = "image_url", ["image_url"] = new Dictionary<string, object?> { ["url"] = "https://example.com/a.png" } },
+                    },
+                },
+            },
+            ["tools"] = new object[] { new Dictionary<string, object?> { ["type"] = "function", ["function"] = new Dictionary<string, object?> { ["name"] = "get_weather" } } },
+            ["extra"] = new Dictionary<string, object?> { ["user"] = "u-1" },
+        };
+
+        var answer = string.Concat(await ReadAllAsync(await caller.StreamAsync(typed)));
+        await ReadAllAsync(await caller.StreamAsync(map));
+
+        Assert.Contains("\"Sunny\"", answer, StringComparison.Ordinal);
+        var received = _server.Emulator.State.GetRequests();
+        var call = System.Text.Json.Nodes.JsonNode.Parse(received[^2].Body)!["messages"]![1]!["tool_calls"]![0]!;
+        Assert.Equal("""{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{}"}}""", call.ToJsonString());
+        Assert.Equal("call_1", received[^2].Messages[2].ToolCallId);
+        Assert.Equal(["text", "image_url"], received[^1].Messages[0].PartTypes);
+        Assert.Equal(["get_weather"], received[^1].Tools);
+        Assert.Contains("\"user\":\"u-1\"", received[^1].Body, StringComparison.Ordinal);
+    }
+
     public static TheoryData<string, object?> BadRequests => new()
     {
         { "maxTokens as a string", new Dictionary<string, object?> { ["prompt"] = "a", ["maxTokens"] = "many" } },
