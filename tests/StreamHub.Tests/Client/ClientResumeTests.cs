@@ -73,7 +73,7 @@ public sealed class ClientResumeTests : IAsyncLifetime
     public async Task WatchAsync_SocketKilledMidWatch_ResumesOnTheOtherInstanceWithoutGapOrRepeat()
     {
         await using var caller = await _a.ConnectAsync(KeyA);
-        var running = caller.StreamAsChannelAsync<string>("Stream", new Contracts.StreamRequest { RequestId = "w-drop", Prompt = "[emulator: tps=40 tokens=50] watch me" });
+        var running = caller.StreamAsChannelAsync<string>("Stream", new global::StreamHub.Contracts.StreamRequest { RequestId = "w-drop", Prompt = "[emulator: tps=40 tokens=50] watch me" });
         await using var client = Client();
         using var timeout = new CancellationTokenSource(StreamHubServer.Timeout);
         var text = new StringBuilder();
