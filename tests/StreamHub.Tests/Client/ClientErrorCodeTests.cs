@@ -129,7 +129,8 @@ public sealed class ClientErrorCodeTests : IAsyncLifetime
             ["Tenants:0:ApiKey"] = Key,
             ["Admission:MaxConcurrentStreams"] = "1",
             ["Admission:QueueLimits:Normal"] = "1",
-            ["Admission:MaxQueueWait"] = "00:00:01",
+            ["Admission:MaxQueueWait"] = "00:00:01.5",
+            ["Admission:AgingInterval"] = "00:00:00.5",
         }, _server.Emulator);
         var queued = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var client = new StreamHubChatClient(new StreamHubClientOptions

@@ -82,7 +82,11 @@ public sealed class ClientResumeTests : IAsyncLifetime
         await foreach (var update in client.WatchAsync("w-drop", 0, timeout.Token))
         {
             text.Append(update.Text);
-            seqs.Add(((StreamHubEvent)update.RawRepresentation!).Seq);
+            if (update.RawRepresentation is StreamHubEvent { Type: "text" } item)
+            {
+                seqs.Add(item.Seq);
+            }
+
             if (seqs.Count == 8 && _relay.Accepted.Count == 1)
             {
                 _relay.Retarget(_b.BaseAddress);
