@@ -14,7 +14,7 @@ internal static class StatsView
     {
         var text = new StringBuilder();
         var instance = stats.Get("instance");
-        text.AppendLine(Invariant($"{ansi.Bold}StreamHub{ansi.Reset} {instance.Text("machineName")}/{instance.Text("instanceId")} · {stats.Text("at")}"));
+        text.AppendLine(Invariant($"{ansi.Bold}StreamHub{ansi.Reset} {instance.Text("machineName")}/{instance.Text("instanceId")} · {Time(stats.Text("at"))}"));
 
         var pool = stats.Get("pool");
         Row(text, "pool", Invariant($"{pool.Number("active")}/{pool.Number("size")} permits ({pool.Number("utilization") * 100:0}%), {pool.Number("activeStreams")} streaming, backpressure {(pool.Flag("backpressure") ? ansi.Red + "ON" + ansi.Reset : "off")} (limit {pool.Number("backpressureLimit")})"));
@@ -63,6 +63,11 @@ internal static class StatsView
     private static string Percentiles(JsonElement value) => value.ValueKind != JsonValueKind.Object || value.Number("count") == 0
         ? "no streams yet"
         : Invariant($"p50 {value.Number("p50"):0} · p95 {value.Number("p95"):0} · p99 {value.Number("p99"):0} (n={value.Number("count")})");
+
+    /// <summary>A timestamp as the time of day in UTC; anything else as it came.</summary>
+    private static string Time(string value) => DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)
+        ? at.UtcDateTime.ToString("HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)
+        : value;
 
     private static JsonElement Get(this JsonElement element, string name)
         => element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value : default;
