@@ -27,6 +27,7 @@ public sealed class ClientResumeTests : IAsyncLifetime
         var settings = FanoutTests.TenantSettings();
         settings["Redis:ConnectionString"] = _redis.ConnectionString;
         settings["Redis:ChannelPrefix"] = "c" + Guid.NewGuid().ToString("N")[..8];
+        settings["Admission:MaxConcurrentStreams"] = "1";
         _a = await StreamHubServer.StartAsync(settings);
         _b = await StreamHubServer.StartAsync(settings, _a.Emulator);
         _relay = TcpRelay.To(_a.BaseAddress);
@@ -100,10 +101,55 @@ public sealed class ClientResumeTests : IAsyncLifetime
         await running.WaitAsync(StreamHubServer.Timeout);
     }
 
-    private StreamHubChatClient Client() => new(new StreamHubClientOptions
+    [Fact]
+    public async Task GetStreamingResponse_SocketKilledWhileQueued_ResumesOnTheOtherInstanceWithTheWholeAnswer()
+    {
+        var holder = await _a.ConnectAsync(KeyA);
+        var held = await holder.StreamAsChannelAsync<string>("Stream", new global::StreamHub.Contracts.StreamRequest { Prompt = "[emulator: tps=10 tokens=1000] hold the pool" });
+        await held.ReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout);
+        var queued = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var client = Client(new Progress(p => { if (p.QueuePosition is not null) { queued.TrySetResult(); } }));
+        var answer = client.GetResponseAsync("[emulator: tokens=20] wait then drop", new ChatOptions { MaxOutputTokens = 20 });
+
+        await queued.Task.WaitAsync(StreamHubServer.Timeout);
+        _relay.Retarget(_b.BaseAddress);
+        _relay.KillAll();
+        await holder.DisposeAsync(); // frees the pool on A, where the queued request waits without its caller
+
+        var response = await answer.WaitAsync(StreamHubServer.Timeout);
+        Assert.Equal(EmulatorText.Text("wait then drop", 20), response.Text);
+        Assert.Equal(20, response.Usage!.OutputTokenCount);
+        Assert.Equal([_a.BaseAddress.Port, _b.BaseAddress.Port], _relay.Accepted);
+    }
+
+    [Fact]
+    public async Task GetStreamingResponse_NotResumableAndSocketKilled_ConnectionLost()
+    {
+        await using var client = new StreamHubChatClient(new StreamHubClientOptions { Url = new Uri(_relay.BaseAddress, "hubs/stream"), ApiKey = KeyA, Resumable = false });
+        using var timeout = new CancellationTokenSource(StreamHubServer.Timeout);
+
+        var error = await Assert.ThrowsAsync<StreamHubException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync("[emulator: tps=40 tokens=60] fragile", null, timeout.Token))
+            {
+                _relay.KillAll();
+            }
+        });
+
+        Assert.Equal(StreamHubErrorCodes.ConnectionLost, error.Code);
+        await _a.AssertUpstreamIdleAsync(TimeSpan.FromSeconds(5));
+    }
+
+    private StreamHubChatClient Client(IProgress<StreamHubProgress>? progress = null) => new(new StreamHubClientOptions
     {
         Url = new Uri(_relay.BaseAddress, "hubs/stream"),
         ApiKey = KeyA,
         ReconnectDelays = [TimeSpan.Zero, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500)],
+        Progress = progress,
     });
+
+    private sealed class Progress(Action<StreamHubProgress> report) : IProgress<StreamHubProgress>
+    {
+        public void Report(StreamHubProgress value) => report(value);
+    }
 }
