@@ -1,9 +1,12 @@
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Options;
 using StreamHub.Admin;
 using StreamHub.Contracts;
 using StreamHub.Observability;
+using StreamHub.Streaming;
 using StreamHub.Tests.Admin;
 using StreamHub.Tests.Infrastructure;
+using StreamHub.Tests.Streaming;
 using static StreamHub.Tests.Admin.AdminTestKit;
 
 namespace StreamHub.Tests.Observability;
@@ -36,6 +39,29 @@ public sealed class PricingTests
         var stats = await http.GetJsonAsync<AdminStats>("/admin/stats");
         var acme = Assert.Single(stats.Tenants, t => t.Tenant == "acme");
         Assert.Equal((2, 40, reports.Sum(r => r.Cost!.Value), 0), (acme.Requests, acme.CompletionTokens, acme.Cost, acme.UnpricedRequests));
+    }
+
+    [Fact]
+    public async Task Stream_CachedPromptTokens_CallbackUsageEventAndTenantTotalsUseTheCachedPrice()
+    {
+        await using var server = await StreamHubServer.StartAsync(Settings(
+            ("Pricing:Models:emulator-1:InputPerMillion", "3"),
+            ("Pricing:Models:emulator-1:CachedInputPerMillion", "0.3"),
+            ("Pricing:Models:emulator-1:OutputPerMillion", "15")));
+        await using var connection = await server.ConnectAsync(TenantKey);
+        var callback = new TaskCompletionSource<UsageReport>(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.On<string, UsageReport>(nameof(IStreamClient.Usage), (_, usage) => callback.TrySetResult(usage));
+        using var http = Http(server);
+
+        var events = await StreamEventsTests.ReadEventsAsync(
+            connection, new StreamRequest { RequestId = "cached-1", Prompt = "[emulator: prompt-tokens=1000 cached=800] price the cache", MaxTokens = 10 });
+
+        var expected = ((200 * 3m) + (800 * 0.3m) + (10 * 15m)) / 1_000_000m;
+        var report = await callback.Task.WaitAsync(StreamHubServer.Timeout);
+        Assert.Equal((1000, 800, expected), (report.PromptTokens, report.CachedPromptTokens, report.Cost));
+        Assert.Equal(report, events[^1].Usage);
+        var stats = await http.GetJsonAsync<AdminStats>("/admin/stats");
+        Assert.Equal(expected, Assert.Single(stats.Tenants, t => t.Tenant == "acme").Cost);
     }
 
     [Fact]
