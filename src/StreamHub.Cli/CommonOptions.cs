@@ -33,12 +33,26 @@ internal sealed class CommonOptions
         HelpName = "MODEL",
     };
 
-    public Option<string?> Priority { get; } = new Option<string?>("--priority")
+    public Option<string?> Priority { get; } = PriorityOption();
+
+    private static Option<string?> PriorityOption()
     {
-        Description = "critical, high, normal or low (capped by the key's tier)",
-        Recursive = true,
-        HelpName = "PRIORITY",
-    }.AcceptOnlyFromAmong("critical", "high", "normal", "low");
+        var option = new Option<string?>("--priority")
+        {
+            Description = "critical, high, normal or low (capped by the key's tier)",
+            Recursive = true,
+            HelpName = "PRIORITY",
+        };
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string?>();
+            if (value is not null && value is not ("critical" or "high" or "normal" or "low"))
+            {
+                result.AddError($"--priority must be critical, high, normal or low, not '{value}'");
+            }
+        });
+        return option;
+    }
 
     /// <summary>The settings a command runs with, from the options and the environment.</summary>
     public CliSettings Read(ParseResult result)

@@ -83,6 +83,19 @@ public sealed class CliAskTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ask_PriorityNotATier_InvalidRequestBeforeAnythingIsSent()
+    {
+        var requests = _server.Emulator.State.GetRequests().Count;
+
+        var (exit, stdout, stderr) = await CliProcess.RunAsync(Environment(Key), "ask", "--priority", "urgent", "hello");
+
+        Assert.Equal((1, ""), (exit, stdout));
+        Assert.StartsWith("invalid_request: ", stderr, StringComparison.Ordinal);
+        Assert.Contains("urgent", stderr, StringComparison.Ordinal);
+        Assert.Equal(requests, _server.Emulator.State.GetRequests().Count);
+    }
+
+    [Fact]
     public async Task Ask_NothingListens_ConnectionLost()
     {
         var (exit, stdout, stderr) = await CliProcess.RunAsync(new Dictionary<string, string> { ["STREAMHUB_URL"] = "http://127.0.0.1:9" }, "ask", "anyone?");
