@@ -30,6 +30,10 @@ public sealed class StreamHubClientOptions
     /// Whether requests survive a dropped connection (default true): the client sends <c>resumable: true</c> and a
     /// request id of its own, and after a drop reconnects and goes on with <c>Watch(requestId, lastSeq)</c>.
     /// </summary>
+    /// <remarks>
+    /// StreamHub cannot tell a caller's cancellation from a drop, so a cancelled resumable request keeps its upstream
+    /// answering for <c>Fanout:ResumeGrace</c> (watchers still get it). Set false where a cancel must end it at once.
+    /// </remarks>
     public bool Resumable { get; set; } = true;
 
     /// <summary>
