@@ -123,6 +123,46 @@ public sealed class StreamEventsTests : IAsyncLifetime
         await _server.AssertUpstreamIdleAsync();
     }
 
+    [Fact]
+    public async Task StreamEvents_StreamsAndStreamEventsTogetherOverTheConnectionCap_RateLimited()
+    {
+        await using var connection = await _server.ConnectAsync();
+        var open = new List<object>();
+        for (var i = 0; i < 4; i++)
+        {
+            open.Add(await connection.StreamAsChannelAsync<string>("Stream", new StreamRequest { Prompt = "[emulator: tps=5 tokens=50] slow" }));
+            open.Add(await connection.StreamAsChannelAsync<StreamEvent>("StreamEvents", new StreamRequest { Prompt = "[emulator: tps=5 tokens=50] slow" }));
+        }
+
+        var error = await Assert.ThrowsAsync<HubException>(() => ReadEventsAsync(connection, new StreamRequest { Prompt = "one too many" }));
+
+        Assert.StartsWith("rate_limited: ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StreamEvents_ResumableCallerDisconnects_WatchGetsTheRestOfTheToolCalls()
+    {
+        await using var server = await StreamHubServer.StartAsync(new Dictionary<string, string?> { ["Fanout:ResumeGrace"] = "00:00:30" });
+        var caller = await server.ConnectAsync();
+        var reader = await caller.StreamAsChannelAsync<StreamEvent>(
+            "StreamEvents", new StreamRequest { RequestId = "ev-r", Prompt = "[emulator: tps=20 tools=4 arg-fragments=2] resume tools", Resumable = true });
+        var seen = new List<StreamEvent>();
+        for (var i = 0; i < 3; i++)
+        {
+            seen.Add(await reader.ReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout));
+        }
+
+        await caller.DisposeAsync();
+        await using var back = await server.ConnectAsync();
+        var rest = await Streams.ReadToEndAsync(await back.StreamAsChannelAsync<StreamEvent>("Watch", "ev-r", 3L).WaitAsync(StreamHubServer.Timeout));
+
+        var all = seen.Concat(rest).ToList();
+        Assert.Equal(Enumerable.Range(1, all.Count).Select(i => (long)i), all.Select(e => e.Seq));
+        Assert.Equal(4, AssembleToolCalls(all).Count(c => c.Arguments == "{}"));
+        Assert.Equal([StreamEventTypes.Finish, StreamEventTypes.Usage], all.TakeLast(2).Select(e => e.Type));
+        await server.AssertUpstreamIdleAsync();
+    }
+
     internal static async Task<List<StreamEvent>> ReadEventsAsync(HubConnection connection, object request)
     {
         var reader = await connection.StreamAsChannelAsync<StreamEvent>("StreamEvents", request).WaitAsync(StreamHubServer.Timeout);
