@@ -189,7 +189,7 @@ internal sealed class ChatCompletionsEndpoint(
                 : new StreamHubException(ErrorCodes.Unauthorized, "the API key is not known; send a tenant key as Authorization: Bearer <key>");
         }
 
-        return callers.Resolve(http.User);
+        return callers.Resolve(http);
     }
 
     /// <summary>
