@@ -86,6 +86,9 @@ internal sealed class ChatCompletionsEndpoint(
         StreamHubException failure;
         switch (ex)
         {
+            case BodyTooLargeException tooLarge:
+                await tooLarge.Error.ExecuteAsync(http);
+                return;
             case StreamHubException coded:
                 failure = coded;
                 break;
