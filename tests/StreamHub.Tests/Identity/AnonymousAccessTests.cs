@@ -155,6 +155,17 @@ public sealed class AnonymousAccessTests
     }
 
     [Theory]
+    [InlineData("Identity:AnonymousLimits:MaxConcurrentStreams must be at least 1", "Identity:AnonymousLimits:MaxConcurrentStreams=0")]
+    [InlineData("Identity:AnonymousLimits:RequestsPerMinute must be at least 1", "Identity:AnonymousLimits:RequestsPerMinute=-5")]
+    [InlineData("Identity:Jwt:DefaultLimits:TokensPerMinute must be at least 1", "Identity:Jwt:DefaultLimits:TokensPerMinute=0")]
+    public async Task BuildApp_BadCallerLimit_StartFailsNamingTheKey(string message, string setting)
+    {
+        var error = await FailedStart.RunAsync(setting);
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("127.0.0.1", "127.0.0.1")]
     [InlineData("::ffff:10.1.2.3", "10.1.2.3")]
     [InlineData("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64")]
