@@ -16,7 +16,9 @@ internal static class IdentityExtensions
         builder.Services.AddSettings<TenantsOptions, TenantsOptionsValidator>(TenantsOptions.Section);
         builder.Services.AddSettings<JwtOptions, JwtOptionsValidator>(JwtOptions.Section);
         builder.Services.AddSingleton<ApiKeyDirectory>();
+        builder.Services.AddSingleton<AnonymousAccess>();
         builder.Services.AddSingleton<CallerResolver>();
+        builder.Services.AddHostedService<AnonymousAccessWarning>();
 
         // The JWT scheme is always there; the selector sends a bearer to it only when Identity:Jwt turns
         // JWTs on, so every bearer goes to the API-key scheme otherwise, as before.

@@ -23,9 +23,9 @@ internal static partial class JwtClaimsMapper
         var tenant = token.FindFirst(options.TenantClaim)?.Value;
         if (tenant is not null)
         {
-            if (!TenantShape().IsMatch(tenant))
+            if (!TenantShape().IsMatch(tenant) || TenantNames.IsReserved(tenant))
             {
-                failure = $"the '{options.TenantClaim}' claim must be 1 to 64 characters of A-Z, a-z, 0-9, _ . -";
+                failure = $"the '{options.TenantClaim}' claim must be {TenantNames.Rule}";
                 return null;
             }
 
@@ -88,6 +88,6 @@ internal static partial class JwtClaimsMapper
         }
     }
 
-    [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(TenantNames.Pattern, RegexOptions.CultureInvariant)]
     private static partial Regex TenantShape();
 }

@@ -87,6 +87,9 @@ internal sealed class ChatCompletionsEndpoint(
         StreamHubException failure;
         switch (ex)
         {
+            case BodyTooLargeException tooLarge:
+                await tooLarge.Error.ExecuteAsync(http);
+                return;
             case StreamHubException coded:
                 failure = coded;
                 break;
@@ -190,6 +193,6 @@ internal sealed class ChatCompletionsEndpoint(
                 : new StreamHubException(ErrorCodes.Unauthorized, "the API key is not known; send a tenant key as Authorization: Bearer <key>");
         }
 
-        return callers.Resolve(http.User);
+        return callers.Resolve(http);
     }
 }

@@ -25,7 +25,6 @@ internal sealed class CompletionPipeline(
     UpstreamClient upstream,
     IStreamAdmission admission,
     TenantLimits tenantLimits,
-    ApiKeyDirectory tenants,
     IOptions<UpstreamOptions> upstreamOptions,
     StreamTelemetry telemetry,
     CostCalculator pricing,
@@ -70,7 +69,7 @@ internal sealed class CompletionPipeline(
         var observed = telemetry.Begin(request.RequestId, caller.Tenant, priority, cancellationToken);
         try
         {
-            var fan = fanout.Begin(request.RequestId, caller.Tenant, request.Group);
+            var fan = fanout.Begin(request.RequestId, caller.Scope, request.Group);
             active.Fanout = fan;
             var events = StreamAsync(request, caller, priority, new Tracker(progress, active), active, observed).GetAsyncEnumerator(active.Token);
             return new RequestRun(active, observed, fan, events, request.Resumable, logger);
@@ -93,13 +92,13 @@ internal sealed class CompletionPipeline(
     {
         var cancellationToken = active.Token;
         var estimate = EstimateTokens(request);
-        if (!tenantLimits.TryAcquire(caller.Tenant, LimitsOf(caller), estimate, out var tenantLease, out var limited))
+        if (!tenantLimits.TryAcquire(caller.LimitKey, LimitsOf(caller), estimate, out var tenantLease, out var limited))
         {
             throw limited!.ToException();
         }
 
         using var _ = tenantLease;
-        var ticket = new AdmissionTicket(request.RequestId, caller.Tenant, priority, new QueueReporter(progress));
+        var ticket = new AdmissionTicket(request.RequestId, caller.LimitKey, priority, new QueueReporter(progress));
         using var lease = await admission.AcquireAsync(ticket, 1, cancellationToken);
         if (AdmissionLease.TryGetRejection(lease, out var rejection))
         {
@@ -168,10 +167,11 @@ internal sealed class CompletionPipeline(
     internal static Priority EffectivePriority(CompletionRequest request, Caller caller)
         => request.Priority is { } asked && asked > caller.Tier ? asked : caller.Tier;
 
-    private TenantLimitSettings LimitsOf(Caller caller)
-        => caller.IsAnonymous || tenants.FindByName(caller.Tenant) is not { } tenant
-            ? TenantLimitSettings.Unlimited
-            : new TenantLimitSettings(tenant.RequestsPerMinute, tenant.TokensPerMinute, tenant.MaxConcurrentStreams);
+    /// <summary>
+    /// The caller's limits as its identity decided them: a tenant's own, a JWT tenant's defaults, or the limits
+    /// anonymous callers share per client address (<see cref="CallerResolver"/>).
+    /// </summary>
+    private static TenantLimitSettings LimitsOf(Caller caller) => caller.Limits;
 
     /// <summary>About four characters a token, plus the output the request allows.</summary>
     private static int EstimateTokens(CompletionRequest request)

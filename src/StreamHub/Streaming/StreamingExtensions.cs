@@ -53,6 +53,9 @@ internal static class StreamingExtensions
         app.MapHub<StreamingHub>(ApiKeyAuthenticationHandler.HubPath, o =>
         {
             o.AllowStatefulReconnects = true;
+
+            // A connection authenticated by a JWT ends when the token does (API keys carry no expiry).
+            o.CloseOnAuthenticationExpiration = true;
         }).RequireAuthorization(IdentityClaims.HubCallerPolicy).RequireCors(Cors.CorsExtensions.BrowserPolicy);
         return app;
     }

@@ -23,13 +23,13 @@ internal sealed partial class StreamingHub
         var channel = NewChannel<StreamEvent>();
         try
         {
-            var caller = callers.Resolve(Context.User);
+            var caller = callers.Resolve(Context);
             if (requestId is null || !StreamRequestParser.IsRequestId(requestId) || afterSeq < 0)
             {
                 throw new StreamHubException(ErrorCodes.InvalidRequest, "Watch needs a requestId ([A-Za-z0-9_-]{1,64}) and afterSeq >= 0");
             }
 
-            _ = WatchPumpAsync(watches.WatchAsync(requestId, caller.Tenant, afterSeq, cancellationToken), channel.Writer, cancellationToken);
+            _ = WatchPumpAsync(watches.WatchAsync(requestId, caller.Scope, afterSeq, cancellationToken), channel.Writer, cancellationToken);
         }
         catch (StreamHubException ex)
         {
@@ -56,19 +56,19 @@ internal sealed partial class StreamingHub
         }
     }
 
-    /// <summary>The caller's tenant-scoped SignalR group for <paramref name="name"/>.</summary>
+    /// <summary>The SignalR group <paramref name="name"/> of the caller's scope (its tenant, or its own anonymous connection).</summary>
     private string ScopedGroup(string name)
     {
         try
         {
-            var caller = callers.Resolve(Context.User);
+            var caller = callers.Resolve(Context);
             if (name is null || !StreamRequestParser.IsGroup(name))
             {
                 throw new StreamHubException(
                     ErrorCodes.InvalidRequest, "group must be 1 to 64 characters of A-Z, a-z, 0-9, '_', '-', '.' or ':'");
             }
 
-            return GroupNames.For(caller.Tenant, name);
+            return GroupNames.For(caller.Scope, name);
         }
         catch (StreamHubException ex)
         {

@@ -76,7 +76,7 @@ internal sealed partial class StreamingHub(
         try
         {
             var parsed = StreamRequestParser.ParseArgument(request, limits);
-            var caller = callers.Resolve(Context.User);
+            var caller = callers.Resolve(Context);
             var counter = StreamCounter(Context);
             if (Interlocked.Increment(ref counter.Value) > limits.MaxStreamsPerConnection)
             {

@@ -35,6 +35,7 @@ internal static class UpstreamExtensions
         });
         builder.Services.AddSingleton<UpstreamClient>();
         builder.Services.AddHostedService<ConnectionPoolCheck>();
+        builder.Services.AddHostedService<PlainHttpRegionCheck>();
         return builder;
     }
 

@@ -22,6 +22,11 @@ internal sealed class UpstreamOptionsValidator() : SettingsValidator<UpstreamOpt
             {
                 failures.Add($"{key}:BaseUrl must be an absolute http(s) URL ending in /v1.");
             }
+            else if (uri.UserInfo.Length > 0)
+            {
+                // A credential in the URL ends up in logs and error messages; the URL itself is never repeated here.
+                failures.Add($"{key}:BaseUrl must not hold a user name or password (user:secret@host); put the key in {key}:ApiKey.");
+            }
         }
 
         if (options.Hedging.Enabled && options.Hedging.Delay >= options.Timeouts.FirstToken)

@@ -58,6 +58,13 @@ public sealed class StreamHubServer : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             ["Upstream:Regions:0:Name"] = "primary",
             ["Upstream:Regions:0:BaseUrl"] = new Uri(emulator.BaseAddress, "v1").ToString(),
+
+            // A configured region closes anonymous access unless it is turned on; the tests' callers all come from
+            // 127.0.0.1, so the limits anonymous callers share per address are off unless a test sets them.
+            ["Identity:AllowAnonymous"] = "true",
+            ["Identity:AnonymousLimits:RequestsPerMinute"] = "",
+            ["Identity:AnonymousLimits:TokensPerMinute"] = "",
+            ["Identity:AnonymousLimits:MaxConcurrentStreams"] = "",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
