@@ -9,6 +9,7 @@ namespace StreamHub.Upstream;
 /// </summary>
 internal sealed class UpstreamStream(
     UpstreamRegion region,
+    ModelRoute route,
     HttpResponseMessage response,
     IAsyncEnumerator<SseItem<UpstreamChunk>> events,
     CancellationTokenSource watchdog,
@@ -20,6 +21,12 @@ internal sealed class UpstreamStream(
     private int _disposed;
 
     public UpstreamRegion Region => region;
+
+    /// <summary>The client-facing model this stream answers (the request's, or a fallback).</summary>
+    public string Model => route.Model;
+
+    /// <summary>The name the region was asked for: what prices are looked up by first.</summary>
+    public string UpstreamModel => route.UpstreamNameFor(region);
 
     /// <summary>Whether the idle watchdog (not the caller, not the total timeout) ended the last read.</summary>
     public bool IdleTimedOut => watchdog.IsCancellationRequested;
