@@ -15,7 +15,7 @@ internal sealed class CallerResolver(IOptions<IdentityOptions> options)
             var tier = Enum.TryParse<Priority>(user!.FindFirst(IdentityClaims.Tier)?.Value, ignoreCase: true, out var parsed)
                 ? parsed
                 : Priority.Normal;
-            return new Caller(tenant, tier, IsAnonymous: false);
+            return new Caller(tenant, tier, IsAnonymous: false) { Models = ModelsOf(user) };
         }
 
         if (!options.Value.AllowAnonymous)
@@ -24,5 +24,16 @@ internal sealed class CallerResolver(IOptions<IdentityOptions> options)
         }
 
         return Caller.Anonymous with { Tier = options.Value.AnonymousTier };
+    }
+
+    private static List<string>? ModelsOf(ClaimsPrincipal user)
+    {
+        List<string>? models = null;
+        foreach (var claim in user.FindAll(IdentityClaims.Model))
+        {
+            (models ??= []).Add(claim.Value);
+        }
+
+        return models;
     }
 }

@@ -17,6 +17,7 @@ internal static class IdentityExtensions
         builder.Services.AddSettings<JwtOptions, JwtOptionsValidator>(JwtOptions.Section);
         builder.Services.AddSingleton<ApiKeyDirectory>();
         builder.Services.AddSingleton<CallerResolver>();
+        builder.Services.AddSingleton<ModelAccess>();
 
         // The JWT scheme is always there; the selector sends a bearer to it only when Identity:Jwt turns
         // JWTs on, so every bearer goes to the API-key scheme otherwise, as before.
