@@ -12,4 +12,8 @@ internal sealed class ModelPrice
 
     [Range(typeof(decimal), "0", "79228162514264337593543950335", ErrorMessage = NotNegative)]
     public decimal OutputPerMillion { get; set; }
+
+    /// <summary>Prompt tokens the provider served from its cache; absent, they cost <see cref="InputPerMillion"/>.</summary>
+    [Range(typeof(decimal), "0", "79228162514264337593543950335", ErrorMessage = NotNegative)]
+    public decimal? CachedInputPerMillion { get; set; }
 }

@@ -21,7 +21,7 @@ internal sealed class ChatCompletionsEndpoint(
     CompletionPipeline pipeline,
     CallerResolver callers,
     IOptions<StreamingOptions> limits,
-    IOptions<UpstreamOptions> upstream,
+    ModelCatalog catalog,
     TimeProvider time,
     ILogger<ChatCompletionsEndpoint> logger)
 {
@@ -39,9 +39,11 @@ internal sealed class ChatCompletionsEndpoint(
             request = body.Request;
             scope = logger.BeginScope(new RequestLogScope(request.RequestId, caller.Tenant));
             var progress = new CompletionProgress();
-            var model = request.Model ?? upstream.Value.Model;
             tokens = pipeline.RunAsync(request, caller, progress, cancellationToken).GetAsyncEnumerator(cancellationToken);
             var any = await tokens.MoveNextAsync();
+
+            // The answer names the model that answered, as its region knows it (a fallback's, a mapped name).
+            var model = progress.UpstreamModel ?? request.Model ?? catalog.DefaultModel;
             if (body.Stream)
             {
                 events = StartEvents(http, request, model, progress);
@@ -173,6 +175,11 @@ internal sealed class ChatCompletionsEndpoint(
         if (progress.Region is { } region)
         {
             http.Response.Headers[OpenAiHeaders.Region] = region;
+        }
+
+        if (progress.Model is { } model)
+        {
+            http.Response.Headers[OpenAiHeaders.Model] = model;
         }
     }
 

@@ -25,7 +25,7 @@ internal sealed class CompletionPipeline(
     IStreamAdmission admission,
     TenantLimits tenantLimits,
     ApiKeyDirectory tenants,
-    IOptions<UpstreamOptions> upstreamOptions,
+    ModelAccess models,
     StreamTelemetry telemetry,
     CostCalculator pricing,
     ILogger<CompletionPipeline> logger)
@@ -89,6 +89,10 @@ internal sealed class CompletionPipeline(
         StreamObservation observed)
     {
         var cancellationToken = active.Token;
+
+        // The model and its fallbacks, before any limit or permit is taken: forbidden or unserved models fail here.
+        var model = request.Model ?? upstream.Catalog.DefaultModel;
+        var plan = upstream.Catalog.Plan(model, models.AllowedModels(caller));
         var estimate = EstimateTokens(request);
         if (!tenantLimits.TryAcquire(caller.Tenant, LimitsOf(caller), estimate, out var tenantLease, out var limited))
         {
@@ -105,11 +109,10 @@ internal sealed class CompletionPipeline(
 
         observed.Admitted();
 
-        var model = request.Model ?? upstreamOptions.Value.Model;
         var call = UpstreamCall.For(request, model);
         UsageInfo? usage = null;
         string? finishReason = null;
-        await foreach (var chunk in upstream.StreamAsync(call, progress, cancellationToken))
+        await foreach (var chunk in upstream.StreamAsync(call, plan, progress, cancellationToken))
         {
             if (chunk.Usage is { } reported)
             {
@@ -137,9 +140,13 @@ internal sealed class CompletionPipeline(
         if (usage is not null)
         {
             tenantLease!.Correct(usage.TotalTokens);
-            var cost = pricing.CostOf(model, usage);
+
+            // Priced as the model that answered: its region's name for it first, then its client-facing name.
+            var answered = progress.Model ?? model;
+            var sent = progress.UpstreamModel ?? model;
+            var cost = pricing.CostOf(sent, answered, usage);
             observed.Usage(usage, cost);
-            await progress.UsageAsync(UsageReport.From(usage, model, active.Region ?? "", cost));
+            await progress.UsageAsync(UsageReport.From(usage, sent, active.Region ?? "", cost));
         }
     }
 
@@ -165,10 +172,23 @@ internal sealed class CompletionPipeline(
         public void Report(int value) => _ = progress.QueuedAsync(value).AsTask();
     }
 
-    /// <summary>Records the region on the active request, and passes every event through.</summary>
+    /// <summary>Records the region on the active request and the model that answers, and passes every event through.</summary>
     private sealed class Tracker(IStreamProgress inner, ActiveRequest active) : IStreamProgress
     {
+        /// <summary>The client-facing model that answers (the request's or a fallback's); null before the stream opens.</summary>
+        public string? Model { get; private set; }
+
+        /// <summary>The name the answering region was asked for.</summary>
+        public string? UpstreamModel { get; private set; }
+
         public ValueTask QueuedAsync(int position) => inner.QueuedAsync(position);
+
+        public ValueTask ModelAsync(string model, string upstreamModel)
+        {
+            Model = model;
+            UpstreamModel = upstreamModel;
+            return inner.ModelAsync(model, upstreamModel);
+        }
 
         public ValueTask StartedAsync(string region)
         {
