@@ -1,0 +1,133 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR;
+using StreamHub.Contracts;
+using StreamHub.Emulator;
+using StreamHub.Tests.Infrastructure;
+using static StreamHub.Tests.Upstream.CatalogTestKit;
+
+namespace StreamHub.Tests.Upstream;
+
+/// <summary>
+/// One client-facing model on providers that each know only their own model names (real emulators): failover
+/// sends each region its own name, a fallback model answers when the model's regions cannot, mid-stream too.
+/// </summary>
+public sealed class ModelFailoverTests
+{
+    private const string DeepSeekKey = "sk-deepseek-0123456789abcdef";
+    private const string OpenAiKey = "sk-openai-0123456789abcdef";
+
+    /// <summary>The README's example: DeepSeek first, OpenAI as failover, one client-facing model "chat".</summary>
+    [Fact]
+    public async Task Stream_ReadmeDeepSeekThenOpenAi_EachSideGetsItsOwnModelNameAndTheFailoverAnswers()
+    {
+        await using var deepseek = await ProviderAsync(["deepseek-chat"], bearer: DeepSeekKey);
+        await using var openai = await ProviderAsync(["gpt-4.1"], bearer: OpenAiKey);
+        await using var server = await StreamHubServer.StartAsync(Settings(
+        [
+            .. Region(0, "deepseek", deepseek, ("ApiKey", DeepSeekKey), ("Priority", "0"), ("Models:chat", "deepseek-chat")),
+            .. Region(1, "openai", openai, ("ApiKey", OpenAiKey), ("Priority", "1"), ("Models:chat", "gpt-4.1")),
+            ("Upstream:Model", "chat"),
+        ]), deepseek);
+        await using var caller = await HubCaller.ConnectAsync(server, TenantKey);
+
+        var healthy = await caller.ReadAllAsync(new StreamRequest { RequestId = "healthy", Prompt = "hello", MaxTokens = 4 });
+        deepseek.State.SetScript(["status=503"]);
+        var failedOver = await caller.ReadAllAsync(new StreamRequest { RequestId = "failover", Prompt = "hello", MaxTokens = 4 });
+
+        Assert.Equal(EmulatorText.Text("hello", 4), string.Concat(healthy));
+        Assert.Equal(EmulatorText.Text("hello", 4), string.Concat(failedOver));
+        Assert.Equal(("deepseek", "openai"), (await caller.StartedAsync("healthy"), await caller.StartedAsync("failover")));
+        Assert.Equal(("deepseek-chat", "gpt-4.1"), ((await caller.UsageAsync("healthy")).Model, (await caller.UsageAsync("failover")).Model));
+        Assert.Equal([("deepseek-chat", null), ("deepseek-chat", "status=503")], Received(deepseek));
+        Assert.Equal([("gpt-4.1", (string?)null)], Received(openai));
+    }
+
+    [Fact]
+    public async Task Completions_EveryRegionOfTheModelOpen_TheFallbackModelAnswersAndSaysSo()
+    {
+        await using var primary = await ProviderAsync(["gpt-4.1"]);
+        await using var backup = await ProviderAsync(["gemini-2.5-flash"]);
+        await using var server = await StreamHubServer.StartAsync(Settings(
+        [
+            .. Region(0, "openai", primary, ("Models:chat", "gpt-4.1")),
+            .. Region(1, "gemini", backup, ("Models:fast", "gemini-2.5-flash")),
+            ("Upstream:Model", "chat"),
+            ("Upstream:Fallbacks:chat:0", "fast"),
+            ("Upstream:Retry:MaxAttempts", "1"),
+            ("Upstream:CircuitBreaker:FailureThreshold", "1"),
+            ("Upstream:CircuitBreaker:BreakDuration", "00:10:00"),
+        ]), primary);
+        using var http = server.CreateHttpClient(TenantKey);
+        primary.State.SetScript(["status=500"]);
+
+        // The first request finds chat's one region failing (and opens it); the second finds it open.
+        using var failing = await http.PostAsJsonAsync("v1/chat/completions", Body("chat")).WaitAsync(Waits.Timeout);
+        using var open = await http.PostAsJsonAsync("v1/chat/completions", Body("chat")).WaitAsync(Waits.Timeout);
+
+        foreach (var response in new[] { failing, open })
+        {
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync().WaitAsync(Waits.Timeout));
+            Assert.Equal("gemini-2.5-flash", json.RootElement.GetProperty("model").GetString());
+            Assert.Equal(EmulatorText.Text("hello", 3), json.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
+            Assert.Equal("fast", Assert.Single(response.Headers.GetValues("X-StreamHub-Model")));
+            Assert.Equal("gemini", Assert.Single(response.Headers.GetValues("X-StreamHub-Region")));
+        }
+
+        Assert.Equal([("gpt-4.1", "status=500")], Received(primary));
+        Assert.Equal([("gemini-2.5-flash", null), ("gemini-2.5-flash", (string?)null)], Received(backup));
+    }
+
+    [Fact]
+    public async Task Stream_MidStreamContinueAndTheModelsOnlyRegionBreaks_TheFallbackModelContinues()
+    {
+        await using var primary = await ProviderAsync(["gpt-4.1"]);
+        await using var backup = await ProviderAsync(["gemini-2.5-flash"]);
+        await using var server = await StreamHubServer.StartAsync(Settings(
+        [
+            .. Region(0, "openai", primary, ("Models:chat", "gpt-4.1")),
+            .. Region(1, "gemini", backup, ("Models:fast", "gemini-2.5-flash")),
+            ("Upstream:Model", "chat"),
+            ("Upstream:Fallbacks:chat:0", "fast"),
+            ("Upstream:MidStream", "Continue"),
+            ("Upstream:CircuitBreaker:FailureThreshold", "1"),
+            ("Upstream:CircuitBreaker:BreakDuration", "00:10:00"),
+        ]), primary);
+        await using var caller = await HubCaller.ConnectAsync(server, TenantKey);
+
+        var tokens = await caller.ReadAllAsync(new StreamRequest { RequestId = "cut", Prompt = "[emulator: drop-after=3] hello", MaxTokens = 8 });
+
+        var continued = Assert.Single(backup.State.GetRequests());
+        Assert.Equal(("gemini-2.5-flash", 200), (continued.Model, continued.Status));
+        Assert.Equal(["user", "assistant", "user"], continued.Messages.Select(m => m.Role));
+        Assert.Equal(EmulatorText.Text("hello", 8)[..continued.Messages[1].Content!.Length], continued.Messages[1].Content);
+        Assert.StartsWith(continued.Messages[1].Content!, string.Concat(tokens), StringComparison.Ordinal);
+        Assert.Equal("gemini-2.5-flash", (await caller.UsageAsync("cut")).Model);
+        Assert.Equal([("gpt-4.1", "drop-after=3")], Received(primary));
+    }
+
+    [Fact]
+    public async Task Stream_ModelNoRegionServes_InvalidRequestListingTheServedModels()
+    {
+        await using var openai = await ProviderAsync(["gpt-4.1", "gpt-4.1-mini"]);
+        await using var server = await StreamHubServer.StartAsync(Settings(
+        [
+            .. Region(0, "openai", openai, ("Models:chat", "gpt-4.1"), ("Models:fast", "gpt-4.1-mini")),
+            ("Upstream:Model", "chat"),
+        ]), openai);
+        await using var caller = await HubCaller.ConnectAsync(server, TenantKey);
+
+        var error = await Assert.ThrowsAsync<HubException>(() => caller.ReadAllAsync(new StreamRequest { Prompt = "hi", Model = "deepseek-chat" }));
+
+        Assert.Equal("invalid_request: model 'deepseek-chat' is not served here; ask for one of: chat, fast", error.Message);
+        Assert.Empty(openai.State.GetRequests());
+    }
+
+    private static object Body(string model) => new
+    {
+        model,
+        messages = new[] { new { role = "user", content = "hello" } },
+        max_tokens = 3,
+    };
+}
