@@ -7,14 +7,17 @@ internal interface IStreamProgress
 
     ValueTask StartedAsync(string region);
 
-    /// <summary>
-    /// The model that answers, before each <see cref="StartedAsync"/>: the client-facing name (the request's, or a
-    /// fallback's) and the name its region was asked for (<c>Upstream:Regions:N:Models</c>).
-    /// </summary>
-    ValueTask ModelAsync(string model, string upstreamModel) => default;
-
     ValueTask UsageAsync(UsageReport usage);
 
-    /// <summary>The upstream's finish reason (<c>stop</c>, <c>length</c>, ...), when it gave one.</summary>
-    ValueTask FinishedAsync(string reason) => default;
+    /// <summary>
+    /// The model the upstream says answers (often a dated variant of the name asked for), as soon as its first
+    /// content event arrives: a front door that repeats it on every chunk (<c>/v1</c>) knows it before writing one.
+    /// </summary>
+    ValueTask ModelAsync(string model) => default;
+
+    /// <summary>
+    /// The catalog's model that answers, before each <see cref="StartedAsync"/>: the client-facing name (the request's,
+    /// or a fallback's) and the name its region was asked for (<c>Upstream:Regions:N:Models</c>).
+    /// </summary>
+    ValueTask RoutedAsync(string model, string upstreamModel) => default;
 }

@@ -51,7 +51,7 @@ internal sealed class ActiveRequest : IDisposable
 
     public bool Started => Region is not null;
 
-    /// <summary>Tokens delivered so far: the fan-out numbers every token, so it is read from there.</summary>
+    /// <summary>Events delivered so far (nearly all of them tokens): the fan-out numbers every event, so it is read from there.</summary>
     public long Tokens => Fanout?.Seq ?? 0;
 
     /// <summary>The request's fan-out, set once the pipeline starts it.</summary>

@@ -8,8 +8,10 @@ namespace StreamHub.Upstream;
 /// One request's answer, read chunk by chunk across the streams it takes. A stream that breaks after its
 /// first token ends the request with its contract error (never a silent retry, which would duplicate or
 /// splice text), unless <c>Upstream:MidStream=Continue</c>: then a region, preferably another, is asked to go
-/// on from the partial answer, at most <see cref="MaxContinuations"/> times within the same total limit. Yields
-/// only events that carry something for the caller, reasoning only with <c>Upstream:ForwardReasoning</c>.
+/// on from the partial answer, at most <see cref="MaxContinuations"/> times within the same total limit. Only
+/// text is continued: once a tool call or a refusal has been delivered, a break fails as in <c>Fail</c> mode
+/// (a call's arguments or a refusal cannot be spliced). Yields only chunks that carry something for the
+/// caller: content of every kind (reasoning included; the front doors decide whether to show it), finish, usage.
 /// </summary>
 internal sealed class ContinuingStream(
     StreamOpener opener,
@@ -33,6 +35,7 @@ internal sealed class ContinuingStream(
     private UpstreamStream? _stream;
     private int _continuations;
     private int _delivered;
+    private bool _textOnly = true;
     private bool _finished;
     private bool _ended;
 
@@ -40,8 +43,12 @@ internal sealed class ContinuingStream(
     public async ValueTask OpenAsync()
     {
         _stream = await opener.OpenAsync(call, plan, avoid: null, scope);
-        await progress.ModelAsync(_stream.Model, _stream.UpstreamModel);
+        await progress.RoutedAsync(_stream.Route.Model, _stream.UpstreamModel);
         await progress.StartedAsync(_stream.Region.Name);
+        if (_stream.Model is { } model)
+        {
+            await progress.ModelAsync(model);
+        }
     }
 
     /// <summary>
@@ -91,14 +98,10 @@ internal sealed class ContinuingStream(
             }
 
             var chunk = next!.Value;
-            if (!options.ForwardReasoning && chunk.Reasoning is not null)
-            {
-                chunk = chunk with { Reasoning = null };
-            }
-
-            if (chunk.Text is not null || chunk.Reasoning is not null)
+            if (chunk.HasContent)
             {
                 _delivered++;
+                _textOnly &= chunk.ToolCalls is null && chunk.Refusal is null;
             }
 
             _partial?.Append(chunk.Text);
@@ -108,7 +111,7 @@ internal sealed class ContinuingStream(
                 Succeeded(stream);
             }
 
-            if (chunk.Text is not null || chunk.Reasoning is not null || chunk.Usage is not null || chunk.FinishReason is not null)
+            if (chunk.HasContent || chunk.Usage is not null || chunk.FinishReason is not null)
             {
                 return chunk;
             }
@@ -147,7 +150,7 @@ internal sealed class ContinuingStream(
     /// <summary>The continuation's stream, reported to the caller as started; or <paramref name="failure"/>, which says what happened to the text it already has.</summary>
     private async ValueTask<UpstreamStream> ContinueOrThrowAsync(UpstreamStream broken, StreamHubException failure)
     {
-        var resumed = _partial is { Length: > 0 } && _continuations < MaxContinuations && !scope.TotalElapsed
+        var resumed = _partial is { Length: > 0 } && _textOnly && _continuations < MaxContinuations && !scope.TotalElapsed
             ? await ContinueAsync(_partial.ToString(), broken.Region)
             : null;
         if (resumed is null)
@@ -160,7 +163,7 @@ internal sealed class ContinuingStream(
         _stream = resumed;
 
         // The caller (and the operator's request list) learn which model and region continue the answer.
-        await progress.ModelAsync(resumed.Model, resumed.UpstreamModel);
+        await progress.RoutedAsync(resumed.Route.Model, resumed.UpstreamModel);
         await progress.StartedAsync(resumed.Region.Name);
         return resumed;
     }

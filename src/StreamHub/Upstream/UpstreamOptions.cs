@@ -39,8 +39,9 @@ internal sealed class UpstreamOptions
     public MidStreamMode MidStream { get; set; } = MidStreamMode.Fail;
 
     /// <summary>
-    /// Whether reasoning text (DeepSeek <c>reasoning_content</c>, Ollama <c>reasoning</c>) reaches the
-    /// caller. Off by default: it is the model's scratch work, not the answer.
+    /// Whether the hub's text-only <c>Stream</c> carries reasoning text (DeepSeek <c>reasoning_content</c>,
+    /// Ollama <c>reasoning</c>) before the answer. Off by default: it is the model's scratch work, not the
+    /// answer. <c>StreamEvents</c>, <c>Watch</c> and <c>/v1</c> always carry reasoning as its own events.
     /// </summary>
     public bool ForwardReasoning { get; set; }
 }

@@ -22,8 +22,11 @@ internal sealed class UpstreamStream(
 
     public UpstreamRegion Region => region;
 
-    /// <summary>The client-facing model this stream answers (the request's, or a fallback).</summary>
-    public string Model => route.Model;
+    /// <summary>The model the upstream reported on its first content event, if it named one.</summary>
+    public string? Model => first.Model;
+
+    /// <summary>The catalog's model this stream answers (the request's, or a fallback).</summary>
+    public ModelRoute Route => route;
 
     /// <summary>The name the region was asked for: what prices are looked up by first.</summary>
     public string UpstreamModel => route.UpstreamNameFor(region);

@@ -1,8 +1,10 @@
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using StreamHub.Contracts;
 using StreamHub.Emulator;
 using StreamHub.Fanout;
+using StreamHub.Streaming;
 using StreamHub.Tests.Infrastructure;
 using static StreamHub.Tests.Fanout.FanoutTestKit;
 
@@ -30,6 +32,37 @@ public sealed class FanoutTests(FanoutTests.SharedServer shared) : IClassFixture
         Assert.Null(code);
         Assert.Equal(Enumerable.Range(1, 15).Select(i => (long)i), seqs);
         Assert.Equal(string.Concat(tokens), text);
+    }
+
+    [Fact]
+    public async Task StreamEvents_WithGroup_MembersGetTextAsGroupTokenAndEveryOtherEventAsGroupEvent()
+    {
+        await using var member = await _server.ConnectAsync(KeyA);
+        var group = new GroupRecorder(member);
+        await member.InvokeAsync("JoinGroup", "agents").WaitAsync(StreamHubServer.Timeout);
+        await using var caller = await _server.ConnectAsync(KeyA);
+
+        var events = await StreamEventKit.ReadEventsAsync(
+            caller, new StreamRequest { RequestId = "ge1", Prompt = "[emulator: tokens=2 tools=2 reasoning=2] group tools", Group = "agents" });
+
+        var (_, _, code) = await group.CompletedAsync("ge1");
+        Assert.Null(code);
+        Assert.Equal(events, group.Events("ge1"));
+        Assert.Equal(events.Where(e => e.Type != StreamEventTypes.Text).Select(e => e.Seq), group.GroupEventSeqs("ge1"));
+    }
+
+    [Fact]
+    public async Task Watch_ToolCallRequest_ReplaysEveryEventAsTheCallerGotIt()
+    {
+        await using var caller = await _server.ConnectAsync(KeyA);
+        var events = await StreamEventKit.ReadEventsAsync(caller, new StreamRequest { RequestId = "we1", Prompt = StreamEventKit.ToolPrompt });
+        await using var watcher = await _server.ConnectAsync(KeyA);
+
+        var replayed = await WatchAllAsync(watcher, "we1", 0);
+        var rest = await WatchAllAsync(watcher, "we1", 4);
+
+        Assert.Equal(events, replayed);
+        Assert.Equal(events.Skip(4), rest);
     }
 
     [Fact]
@@ -70,7 +103,8 @@ public sealed class FanoutTests(FanoutTests.SharedServer shared) : IClassFixture
         await using var watcher = await _server.ConnectAsync(KeyA);
         var items = await Streams.WatchAllAsync(watcher, "w1", 0);
 
-        Assert.Equal(Enumerable.Range(1, 30).Select(i => (long)i), items.Select(i => i.Seq));
+        Assert.Equal(Enumerable.Range(1, 32).Select(i => (long)i), items.Select(i => i.Seq));
+        Assert.Equal([StreamEventTypes.Finish, StreamEventTypes.Usage], items.Skip(30).Select(i => i.Type));
         Assert.Equal(EmulatorText.Text("watched", 30), string.Concat(items.Select(i => i.Text)));
     }
 
@@ -146,23 +180,51 @@ public sealed class FanoutTests(FanoutTests.SharedServer shared) : IClassFixture
     /// <summary>Forwards to <see cref="FanoutTestKit.TenantSettings"/>: kept so tests written against this name still compile; use that.</summary>
     internal static Dictionary<string, string?> TenantSettings() => FanoutTestKit.TenantSettings();
 
-    /// <summary>Forwards to <see cref="Streams.WatchAllAsync"/>: kept so tests written against this name still compile; use that.</summary>
-    internal static Task<List<WatchItem>> WatchAllAsync(HubConnection connection, string requestId, long afterSeq)
-        => Streams.WatchAllAsync(connection, requestId, afterSeq);
-
     /// <summary>
     /// One server: the tests use their own request ids and group names, and the two that leave a stream
     /// running wait until the upstream is idle.
     /// </summary>
     public sealed class SharedServer() : SharedStreamHub(FanoutTestKit.TenantSettings());
 
-    /// <summary>Forwards to <see cref="HubCaller"/>'s group callbacks: kept so tests written against it still compile; use HubCaller.</summary>
-    internal sealed class GroupRecorder(HubConnection connection)
+    internal static async Task<List<StreamEvent>> WatchAllAsync(HubConnection connection, string requestId, long afterSeq)
     {
-        private readonly HubCaller _caller = HubCaller.Attach(connection);
+        var reader = await connection.StreamAsChannelAsync<StreamEvent>("Watch", requestId, afterSeq).WaitAsync(StreamHubServer.Timeout);
+        return await Streams.ReadToEndAsync(reader);
+    }
 
-        public bool Seen(string requestId) => _caller.SawGroupMessages(requestId);
+    /// <summary>Records GroupToken, GroupEvent and GroupCompleted messages per request.</summary>
+    internal sealed class GroupRecorder
+    {
+        private readonly ConcurrentDictionary<string, ConcurrentQueue<(long Seq, string Text)>> _tokens = new();
+        private readonly ConcurrentDictionary<string, ConcurrentQueue<(StreamEvent Item, bool AsGroupEvent)>> _events = new();
+        private readonly ConcurrentDictionary<string, TaskCompletionSource<string?>> _completed = new();
 
-        public Task<(List<long> Seqs, string Text, string? Code)> CompletedAsync(string requestId) => _caller.GroupCompletedAsync(requestId);
+        public GroupRecorder(HubConnection connection)
+        {
+            connection.On<string, string, long, string>(nameof(IStreamClient.GroupToken), (_, id, seq, text) =>
+            {
+                _tokens.GetOrAdd(id, _ => new()).Enqueue((seq, text));
+                _events.GetOrAdd(id, _ => new()).Enqueue((new StreamEvent { Seq = seq, Text = text }, false));
+            });
+            connection.On<string, string, StreamEvent>(nameof(IStreamClient.GroupEvent), (_, id, item) => _events.GetOrAdd(id, _ => new()).Enqueue((item, true)));
+            connection.On<string, string, string?>(nameof(IStreamClient.GroupCompleted), (_, id, code) => Completion(id).TrySetResult(code));
+        }
+
+        /// <summary>Every event of the request as the member received it, text from GroupToken, the rest from GroupEvent.</summary>
+        public List<StreamEvent> Events(string requestId) => _events.TryGetValue(requestId, out var queue) ? [.. queue.Select(e => e.Item)] : [];
+
+        /// <summary>The seqs that came as GroupEvent.</summary>
+        public List<long> GroupEventSeqs(string requestId) => _events.TryGetValue(requestId, out var queue) ? [.. queue.Where(e => e.AsGroupEvent).Select(e => e.Item.Seq)] : [];
+
+        public bool Seen(string requestId) => _tokens.ContainsKey(requestId) || _completed.ContainsKey(requestId);
+
+        public async Task<(List<long> Seqs, string Text, string? Code)> CompletedAsync(string requestId)
+        {
+            var code = await Completion(requestId).Task.WaitAsync(StreamHubServer.Timeout);
+            var tokens = _tokens.TryGetValue(requestId, out var queue) ? queue.ToList() : [];
+            return (tokens.Select(t => t.Seq).ToList(), string.Concat(tokens.Select(t => t.Text)), code);
+        }
+
+        private TaskCompletionSource<string?> Completion(string id) => _completed.GetOrAdd(id, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
     }
 }

@@ -53,7 +53,8 @@ public sealed class RedisFanoutTests(RedisPair shared) : IClassFixture<RedisPair
         await using var watcher = await _b.ConnectAsync(KeyA);
         var items = await Streams.WatchAllAsync(watcher, "x2", 0);
 
-        Assert.Equal(Enumerable.Range(1, 30).Select(i => (long)i), items.Select(i => i.Seq));
+        Assert.Equal(Enumerable.Range(1, 32).Select(i => (long)i), items.Select(i => i.Seq));
+        Assert.Equal([StreamEventTypes.Finish, StreamEventTypes.Usage], items.Skip(30).Select(i => i.Type));
         Assert.Equal(EmulatorText.Text("tail me", 30), string.Concat(items.Select(i => i.Text)));
     }
 
@@ -63,8 +64,8 @@ public sealed class RedisFanoutTests(RedisPair shared) : IClassFixture<RedisPair
         await using var caller = await _a.ConnectAsync(KeyA);
         var streamed = Streams.ReadAllAsync(caller, new StreamRequest { RequestId = "x3", Prompt = "[emulator: tps=60 tokens=40] resume", MaxTokens = 40 });
         await using var onA = await _a.ConnectAsync(KeyA);
-        var reader = await onA.StreamAsChannelAsync<StreamHub.Fanout.WatchItem>("Watch", "x3", 0L);
-        var firstK = new List<StreamHub.Fanout.WatchItem>();
+        var reader = await onA.StreamAsChannelAsync<StreamEvent>("Watch", "x3", 0L);
+        var firstK = new List<StreamEvent>();
         for (var i = 0; i < 10; i++)
         {
             firstK.Add(await reader.ReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout));
@@ -75,6 +76,32 @@ public sealed class RedisFanoutTests(RedisPair shared) : IClassFixture<RedisPair
         var rest = await Streams.WatchAllAsync(onB, "x3", firstK[^1].Seq);
 
         Assert.Equal(string.Concat(await streamed), string.Concat(firstK.Concat(rest).Select(i => i.Text)));
+    }
+
+    [Fact]
+    public async Task Watch_ResumedOnBMidToolCalls_GetsTheRemainingFragmentsWithNoGapOrDuplicate()
+    {
+        await using var caller = await _a.ConnectAsync(KeyA);
+        var streamed = StreamEventKit.ReadEventsAsync(
+            caller, new StreamRequest { RequestId = "x6", Prompt = "[emulator: tps=10 tools=3 parallel arg-fragments=2 reasoning=2] tools across instances" });
+        await using var onA = await _a.ConnectAsync(KeyA);
+        var reader = await onA.StreamAsChannelAsync<StreamEvent>("Watch", "x6", 0L);
+        var firstK = new List<StreamEvent>();
+        for (var i = 0; i < 6; i++)
+        {
+            firstK.Add(await reader.ReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout));
+        }
+
+        await onA.StopAsync();
+        await using var onB = await _b.ConnectAsync(KeyA);
+        var rest = await FanoutTests.WatchAllAsync(onB, "x6", firstK[^1].Seq);
+
+        var events = await streamed.WaitAsync(StreamHubServer.Timeout);
+        Assert.Equal(events, firstK.Concat(rest));
+        Assert.Equal(5, rest.Count(e => e.Type == StreamEventTypes.ToolCall));
+        Assert.Equal([0, 1, 2], StreamEventKit.AssembleToolCalls(rest).Select(c => c.Index));
+        Assert.All(StreamEventKit.AssembleToolCalls(events), c => Assert.Equal(("lookup", "{}"), (c.Name, c.Arguments)));
+        Assert.Equal([StreamEventTypes.Finish, StreamEventTypes.Usage], rest.TakeLast(2).Select(e => e.Type));
     }
 
     [Fact]

@@ -79,7 +79,7 @@ public sealed class HubCaller : IAsyncDisposable
     public Task<List<string>> ReadAllAsync(object? request) => Streams.ReadAllAsync(Connection, request);
 
     /// <summary>Calls <c>Watch</c> and reads it to the end.</summary>
-    public Task<List<WatchItem>> WatchAllAsync(string requestId, long afterSeq) => Streams.WatchAllAsync(Connection, requestId, afterSeq);
+    public Task<List<StreamEvent>> WatchAllAsync(string requestId, long afterSeq) => Streams.WatchAllAsync(Connection, requestId, afterSeq);
 
     public Task JoinGroupAsync(string group) => Connection.InvokeAsync("JoinGroup", group).WaitAsync(Waits.Timeout);
 

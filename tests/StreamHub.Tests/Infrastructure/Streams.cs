@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR.Client;
-using StreamHub.Fanout;
+using StreamHub.Contracts;
 
 namespace StreamHub.Tests.Infrastructure;
 
@@ -30,9 +30,9 @@ public static class Streams
     }
 
     /// <summary>Calls <c>Watch(requestId, afterSeq)</c> and reads the items to the end.</summary>
-    public static async Task<List<WatchItem>> WatchAllAsync(HubConnection connection, string requestId, long afterSeq)
+    public static async Task<List<StreamEvent>> WatchAllAsync(HubConnection connection, string requestId, long afterSeq)
     {
-        var reader = await connection.StreamAsChannelAsync<WatchItem>("Watch", requestId, afterSeq).WaitAsync(Waits.Timeout);
+        var reader = await connection.StreamAsChannelAsync<StreamEvent>("Watch", requestId, afterSeq).WaitAsync(Waits.Timeout);
         return await ReadToEndAsync(reader);
     }
 }

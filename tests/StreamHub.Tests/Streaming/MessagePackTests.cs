@@ -28,14 +28,14 @@ public sealed class MessagePackTests(MessagePackTests.SharedServer shared) : ICl
     public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
-    public void MessagePackWire_WatchItemAndUsage_UseTheSameCamelCaseKeysAsJson()
+    public void MessagePackWire_StreamEventAndUsage_UseTheSameCamelCaseKeysAsJson()
     {
         var options = MessagePack.Resolvers.ContractlessStandardResolver.Options;
 
-        var item = MessagePack.MessagePackSerializer.ConvertToJson(MessagePack.MessagePackSerializer.Serialize(new WatchItem(3, "hi"), options));
+        var item = MessagePack.MessagePackSerializer.ConvertToJson(MessagePack.MessagePackSerializer.Serialize(new StreamEvent { Seq = 3, Text = "hi" }, options));
         var usage = MessagePack.MessagePackSerializer.ConvertToJson(MessagePack.MessagePackSerializer.Serialize(new UsageReport(1, 2, 3, "m", "r", null), options));
 
-        Assert.Equal("""{"seq":3,"text":"hi"}""", item);
+        Assert.StartsWith("""{"seq":3,"type":"text","text":"hi",""", item, StringComparison.Ordinal);
         Assert.Contains("\"promptTokens\":1", usage, StringComparison.Ordinal);
         Assert.Contains("\"region\":\"r\"", usage, StringComparison.Ordinal);
     }
@@ -177,10 +177,12 @@ public sealed class MessagePackTests(MessagePackTests.SharedServer shared) : ICl
         await using var caller = await HubCaller.ConnectAsync(_server, messagePack: true);
         await ReadToEndAsync(await caller.StartAsync(new StreamRequest { RequestId = "mp-w1", Prompt = "watched", MaxTokens = 12 }));
 
-        var reader = await caller.Connection.StreamAsChannelAsync<WatchItem>("Watch", "mp-w1", 0L).WaitAsync(StreamHubServer.Timeout);
+        var reader = await caller.Connection.StreamAsChannelAsync<StreamEvent>("Watch", "mp-w1", 0L).WaitAsync(StreamHubServer.Timeout);
         var items = await ReadToEndAsync(reader);
 
-        Assert.Equal(Enumerable.Range(1, 12).Select(i => (long)i), items.Select(i => i.Seq));
+        Assert.Equal(Enumerable.Range(1, 14).Select(i => (long)i), items.Select(i => i.Seq));
+        Assert.Equal("stop", items[12].FinishReason);
+        Assert.Equal(12, items[13].Usage!.CompletionTokens);
         Assert.Equal(EmulatorText.Text("watched", 12), string.Concat(items.Select(i => i.Text)));
     }
 
@@ -189,7 +191,7 @@ public sealed class MessagePackTests(MessagePackTests.SharedServer shared) : ICl
     {
         await using var caller = await HubCaller.ConnectAsync(_server, messagePack: true);
 
-        var reader = await caller.Connection.StreamAsChannelAsync<WatchItem>("Watch", "has space", 0L).WaitAsync(StreamHubServer.Timeout);
+        var reader = await caller.Connection.StreamAsChannelAsync<StreamEvent>("Watch", "has space", 0L).WaitAsync(StreamHubServer.Timeout);
         var error = await Assert.ThrowsAsync<HubException>(() => ReadToEndAsync(reader));
 
         Assert.StartsWith("invalid_request: ", error.Message, StringComparison.Ordinal);
@@ -206,6 +208,21 @@ public sealed class MessagePackTests(MessagePackTests.SharedServer shared) : ICl
 
         Assert.Equal(EmulatorText.Text("same answer", 6), string.Concat(viaJson));
         Assert.Equal(viaJson, viaMessagePack);
+    }
+
+    [Fact]
+    public async Task StreamEvents_ToolCallsOverMessagePack_TheSameEventsJsonWatchersGet()
+    {
+        await using var caller = await HubCaller.ConnectAsync(_server, messagePack: true);
+        await using var json = await _server.ConnectAsync();
+
+        var events = await ReadToEndAsync(await caller.Connection.StreamAsChannelAsync<StreamEvent>(
+            "StreamEvents", new StreamRequest { RequestId = "mp-ev", Prompt = StreamEventKit.ToolPrompt }).WaitAsync(StreamHubServer.Timeout));
+        var watched = await ReadToEndAsync(await json.StreamAsChannelAsync<StreamEvent>("Watch", "mp-ev", 0L).WaitAsync(StreamHubServer.Timeout));
+
+        Assert.Equal(watched, events);
+        Assert.Equal(2, events.Count(e => e.Type == StreamEventTypes.ToolCall && e.Id is not null));
+        Assert.Equal(5, events[^1].Usage!.CachedPromptTokens);
     }
 
     /// <summary>
