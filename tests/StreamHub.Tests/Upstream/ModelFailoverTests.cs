@@ -80,6 +80,37 @@ public sealed class ModelFailoverTests
     }
 
     [Fact]
+    public async Task StreamEvents_TheModelsRegionFails_FinishAndUsageNameTheFallbackAndItsPriceApplies()
+    {
+        await using var primary = await ProviderAsync(["gpt-4.1"]);
+        await using var backup = await ProviderAsync(["gemini-2.5-flash"]);
+        await using var server = await StreamHubServer.StartAsync(Settings(
+        [
+            .. Region(0, "openai", primary, ("Models:chat", "gpt-4.1")),
+            .. Region(1, "gemini", backup, ("Models:fast", "gemini-2.5-flash")),
+            ("Upstream:Model", "chat"),
+            ("Upstream:Fallbacks:chat:0", "fast"),
+            ("Upstream:Retry:MaxAttempts", "1"),
+            ("Pricing:Models:gpt-4.1:InputPerMillion", "2"),
+            ("Pricing:Models:gpt-4.1:OutputPerMillion", "8"),
+            ("Pricing:Models:gemini-2.5-flash:InputPerMillion", "0.30"),
+            ("Pricing:Models:gemini-2.5-flash:CachedInputPerMillion", "0.03"),
+            ("Pricing:Models:gemini-2.5-flash:OutputPerMillion", "2.50"),
+        ]), primary);
+        await using var caller = await HubCaller.ConnectAsync(server, TenantKey);
+        primary.State.SetScript(["status=500"]);
+
+        var events = await StreamEventKit.ReadEventsAsync(
+            caller.Connection, new StreamRequest { RequestId = "fell-back", Prompt = "[emulator: cached=4] hello", MaxTokens = 5 });
+
+        Assert.Equal("gemini", await caller.StartedAsync("fell-back"));
+        Assert.Equal("gemini-2.5-flash", Assert.Single(events, e => e.Type == StreamEventTypes.Finish).Model);
+        var usage = Assert.Single(events, e => e.Type == StreamEventTypes.Usage).Usage!;
+        Assert.Equal(("gemini-2.5-flash", "gemini", 4), (usage.Model, usage.Region, usage.CachedPromptTokens));
+        Assert.Equal((((usage.PromptTokens - 4) * 0.30m) + (4 * 0.03m) + (usage.CompletionTokens * 2.50m)) / 1_000_000m, usage.Cost);
+    }
+
+    [Fact]
     public async Task Stream_MidStreamContinueAndTheModelsOnlyRegionBreaks_TheFallbackModelContinues()
     {
         await using var primary = await ProviderAsync(["gpt-4.1"]);
