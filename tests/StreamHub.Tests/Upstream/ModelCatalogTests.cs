@@ -1,3 +1,5 @@
+using System.Text;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using StreamHub.Contracts;
@@ -74,6 +76,30 @@ public sealed class ModelCatalogTests
 
         Assert.Equal(["chat", "fast"], catalog.Listed(null));
         Assert.Equal(["fast", "llama3.2"], catalog.Listed(["fast", "llama3.2"]));
+    }
+
+    [Fact]
+    public void ReadmeCatalogExample_BindsValidatesAndRoutesChatThenFast()
+    {
+        var readme = File.ReadAllText(Path.Combine(OpenAi.OpenAiTestKit.RepositoryRoot(), "README.md"));
+        var start = readme.IndexOf("```json\n\"Upstream\"", StringComparison.Ordinal) + "```json\n".Length;
+        var json = "{" + readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)] + "}";
+        var options = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json))).Build()
+            .GetSection(UpstreamOptions.Section).Get<UpstreamOptions>()!;
+
+        var validation = new UpstreamOptionsValidator().Validate(null, options);
+        var time = new FakeTimeProvider();
+        var catalog = new ModelCatalog(options, new RegionSelector([.. options.Regions.Select(r => new UpstreamRegion(r, options.CircuitBreaker, time, NullLogger.Instance))]));
+        var plan = catalog.Plan("chat", allowed: null);
+
+        Assert.False(validation.Failed, validation.FailureMessage);
+        Assert.Equal(["chat", "fast"], plan.Select(r => r.Model));
+        Assert.Equal(["azure", "openai-key-1", "openai-key-2"], plan[0].Selector.Regions.Select(r => r.Name));
+        Assert.Equal("my-gpt-4.1-deployment", plan[0].UpstreamNameFor(plan[0].Selector.Regions[0]));
+        Assert.Equal(new Uri("https://my-resource.openai.azure.com/openai/v1/chat/completions?api-version=v1"), plan[0].Selector.Regions[0].Endpoint.ChatCompletions);
+        Assert.Equal(["openai-key-1", "openai-key-2", "gemini"], plan[1].Selector.Regions.Select(r => r.Name));
+        var aggregator = Assert.Single(catalog.Find("claude-sonnet-4.5")!.Selector.Regions);
+        Assert.Equal(("openrouter", "anthropic/claude-sonnet-4.5"), (aggregator.Name, catalog.Find("claude-sonnet-4.5")!.UpstreamNameFor(aggregator)));
     }
 
     private static ModelCatalog Catalog(params (string Name, Dictionary<string, string> Models)[] regions) => Catalog(regions, []);

@@ -17,18 +17,19 @@ public sealed class ModelFailoverTests
     private const string DeepSeekKey = "sk-deepseek-0123456789abcdef";
     private const string OpenAiKey = "sk-openai-0123456789abcdef";
 
-    /// <summary>The README's example: DeepSeek first, OpenAI as failover, one client-facing model "chat".</summary>
+    /// <summary>The README's example, read from README.md: DeepSeek first, OpenAI as failover, one client-facing model "chat".</summary>
     [Fact]
     public async Task Stream_ReadmeDeepSeekThenOpenAi_EachSideGetsItsOwnModelNameAndTheFailoverAnswers()
     {
         await using var deepseek = await ProviderAsync(["deepseek-chat"], bearer: DeepSeekKey);
         await using var openai = await ProviderAsync(["gpt-4.1"], bearer: OpenAiKey);
-        await using var server = await StreamHubServer.StartAsync(Settings(
-        [
-            .. Region(0, "deepseek", deepseek, ("ApiKey", DeepSeekKey), ("Priority", "0"), ("Models:chat", "deepseek-chat")),
-            .. Region(1, "openai", openai, ("ApiKey", OpenAiKey), ("Priority", "1"), ("Models:chat", "gpt-4.1")),
-            ("Upstream:Model", "chat"),
-        ]), deepseek);
+        var readme = ReadmeExample("# DeepSeek as primary, OpenAI as failover");
+        Assert.Equal(("deepseek-chat", "gpt-4.1", "chat"), (readme["Upstream:Regions:0:Models:chat"], readme["Upstream:Regions:1:Models:chat"], readme["Upstream:Model"]));
+        readme["Upstream:Regions:0:BaseUrl"] = new Uri(deepseek.BaseAddress, "v1").ToString();
+        readme["Upstream:Regions:1:BaseUrl"] = new Uri(openai.BaseAddress, "v1").ToString();
+        readme["Upstream:Regions:0:ApiKey"] = DeepSeekKey;
+        readme["Upstream:Regions:1:ApiKey"] = OpenAiKey;
+        await using var server = await StreamHubServer.StartAsync(Settings([.. readme.Select(p => (p.Key, (string?)p.Value))]), deepseek);
         await using var caller = await HubCaller.ConnectAsync(server, TenantKey);
 
         var healthy = await caller.ReadAllAsync(new StreamRequest { RequestId = "healthy", Prompt = "hello", MaxTokens = 4 });
@@ -153,6 +154,24 @@ public sealed class ModelFailoverTests
 
         Assert.Equal("invalid_request: model 'deepseek-chat' is not served here; ask for one of: chat, fast", error.Message);
         Assert.Empty(openai.State.GetRequests());
+    }
+
+    /// <summary>The <c>--Key=Value</c> settings of the README's shell example that starts with <paramref name="comment"/>.</summary>
+    private static Dictionary<string, string> ReadmeExample(string comment)
+    {
+        var readme = File.ReadAllText(Path.Combine(OpenAi.OpenAiTestKit.RepositoryRoot(), "README.md"));
+        var start = readme.IndexOf(comment, StringComparison.Ordinal);
+        Assert.True(start >= 0, $"README.md has no example '{comment}'");
+        var block = readme[start..readme.IndexOf("\n\n", start, StringComparison.Ordinal)];
+        var settings = new Dictionary<string, string>();
+        foreach (var argument in block.Split([' ', '\n', '\\'], StringSplitOptions.RemoveEmptyEntries).Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal)))
+        {
+            var (key, value) = (argument[2..argument.IndexOf('=', StringComparison.Ordinal)], argument[(argument.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+            settings[key] = value;
+        }
+
+        Assert.True(settings.Count >= 10, "the README's example is not the settings it should be:\n" + block);
+        return settings;
     }
 
     private static object Body(string model) => new
