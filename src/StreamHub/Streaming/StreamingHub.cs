@@ -16,6 +16,7 @@ namespace StreamHub.Streaming;
 /// </summary>
 internal sealed partial class StreamingHub(
     CompletionPipeline pipeline,
+    ActiveRequests requests,
     IWatchStore watches,
     CallerResolver callers,
     IOptions<StreamingOptions> options,
@@ -87,6 +88,7 @@ internal sealed partial class StreamingHub(
 
             var events = pipeline.RunAsync(parsed, caller, new HubProgress(Clients.Caller, parsed.RequestId), cancellationToken);
             _ = PumpAsync(events, writer, project, counter, new RequestLogScope(parsed.RequestId, caller.Tenant), cancellationToken);
+            requests.EndOnCancel(parsed.RequestId, Context.ConnectionAborted, cancellationToken);
             return true;
         }
         catch (StreamHubException ex)

@@ -177,6 +177,21 @@ public sealed class FanoutTests(FanoutTests.SharedServer shared) : IClassFixture
         await _server.AssertUpstreamIdleAsync();
     }
 
+    [Fact]
+    public async Task Stream_ResumableCallerCancels_UpstreamEndsAtOnce()
+    {
+        await using var caller = await _server.ConnectAsync(KeyA);
+        using var cancel = new CancellationTokenSource();
+        var reader = await caller.StreamAsChannelAsync<StreamEvent>(
+            "StreamEvents", new StreamRequest { RequestId = "r3", Prompt = "[emulator: tps=10 tokens=400] phone", Resumable = true }, cancel.Token);
+        await reader.ReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout);
+
+        await cancel.CancelAsync();
+
+        await _server.AssertUpstreamIdleAsync();
+        Assert.Equal(HubConnectionState.Connected, caller.State);
+    }
+
     /// <summary>Forwards to <see cref="FanoutTestKit.TenantSettings"/>: kept so tests written against this name still compile; use that.</summary>
     internal static Dictionary<string, string?> TenantSettings() => FanoutTestKit.TenantSettings();
 
