@@ -44,6 +44,9 @@ public sealed record Caller
     /// <summary>The limits counted against <see cref="LimitKey"/>.</summary>
     internal TenantLimitSettings Limits { get; }
 
+    /// <summary>The models its identity lists (a JWT's models claim); null when it lists none (<see cref="ModelAccess"/> decides).</summary>
+    public IReadOnlyList<string>? Models { get; init; }
+
     /// <param name="limits">Absent: unlimited.</param>
     internal static Caller ForTenant(string tenant, Priority tier, TenantLimitSettings? limits = null)
         => new(tenant, tier, isAnonymous: false, tenant, tenant, limits ?? TenantLimitSettings.Unlimited);

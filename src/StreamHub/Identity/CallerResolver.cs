@@ -34,7 +34,7 @@ internal sealed class CallerResolver(
             var tier = Enum.TryParse<Priority>(user!.FindFirst(IdentityClaims.Tier)?.Value, ignoreCase: true, out var parsed)
                 ? parsed
                 : Priority.Normal;
-            return Caller.ForTenant(tenant, tier, LimitsOf(tenant));
+            return Caller.ForTenant(tenant, tier, LimitsOf(tenant)) with { Models = ModelsOf(user) };
         }
 
         if (!anonymous.Allowed)
@@ -50,4 +50,15 @@ internal sealed class CallerResolver(
     private TenantLimitSettings LimitsOf(string tenant) => tenants.FindByName(tenant) is { } configured
         ? new TenantLimitSettings(configured.RequestsPerMinute, configured.TokensPerMinute, configured.MaxConcurrentStreams)
         : jwt.Value.DefaultLimits.ToSettings();
+
+    private static List<string>? ModelsOf(ClaimsPrincipal user)
+    {
+        List<string>? models = null;
+        foreach (var claim in user.FindAll(IdentityClaims.Model))
+        {
+            (models ??= []).Add(claim.Value);
+        }
+
+        return models;
+    }
 }

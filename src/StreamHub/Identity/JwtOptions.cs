@@ -31,6 +31,13 @@ internal sealed class JwtOptions
     [Required(ErrorMessage = "{0} must not be empty")]
     public string TierClaim { get; set; } = "tier";
 
+    /// <summary>
+    /// The claim listing the models the caller may use (a JSON array, or names separated by spaces or commas);
+    /// a token without it falls back to the configured tenant of the same name (<c>Tenants:N:Models</c>), else any.
+    /// </summary>
+    [Required(ErrorMessage = "{0} must not be empty")]
+    public string ModelsClaim { get; set; } = "models";
+
     /// <summary>How far a token's lifetime may stretch for clocks that disagree.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "{0} must be between {1} and {2}")]
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(1);

@@ -27,4 +27,7 @@ internal sealed class TenantOptions
 
     [Range(1, int.MaxValue, ErrorMessage = Limit)]
     public int? MaxConcurrentStreams { get; set; }
+
+    /// <summary><c>Tenants:N:Models:K</c>: the client-facing models the tenant may use; empty (the default): any.</summary>
+    public List<string> Models { get; set; } = [];
 }

@@ -3,7 +3,7 @@ using StreamHub.Validation;
 namespace StreamHub.Identity;
 
 /// <summary>
-/// The <c>Tenants:N</c> rules across entries (names and keys unique, no reserved name); each message names the exact key.
+/// The <c>Tenants:N</c> rules across entries (names and keys unique, no reserved name, model names set); each message names the exact key.
 /// </summary>
 internal sealed class TenantsOptionsValidator() : SettingsValidator<TenantsOptions>(TenantsOptions.Section)
 {
@@ -28,6 +28,14 @@ internal sealed class TenantsOptionsValidator() : SettingsValidator<TenantsOptio
             if (!keys.Add(tenant.ApiKey))
             {
                 failures.Add($"Tenants:{i}:ApiKey is the same as another tenant's.");
+            }
+
+            for (var k = 0; k < tenant.Models.Count; k++)
+            {
+                if (string.IsNullOrWhiteSpace(tenant.Models[k]))
+                {
+                    failures.Add($"Tenants:{i}:Models:{k} must name a model.");
+                }
             }
         }
     }

@@ -21,7 +21,7 @@ internal sealed class ChatCompletionsEndpoint(
     CompletionPipeline pipeline,
     CallerResolver callers,
     IOptions<StreamingOptions> limits,
-    IOptions<UpstreamOptions> upstream,
+    ModelCatalog catalog,
     TimeProvider time,
     ILogger<ChatCompletionsEndpoint> logger)
 {
@@ -39,18 +39,19 @@ internal sealed class ChatCompletionsEndpoint(
             request = body.Request;
             scope = logger.BeginScope(new RequestLogScope(request.RequestId, caller.Tenant));
             var progress = new CompletionProgress();
-            var model = request.Model ?? upstream.Value.Model;
+            var model = request.Model ?? catalog.DefaultModel;
             events = pipeline.RunAsync(request, caller, progress, cancellationToken).GetAsyncEnumerator(cancellationToken);
             var any = await events.MoveNextAsync();
             if (body.Stream)
             {
-                // By the first event the upstream has said which model answers; every chunk repeats it.
-                writer = StartEvents(http, request, progress.Model ?? model, progress);
+                // By the first event the upstream has said which model answers (else the name its region was
+                // asked for: a mapped name, a fallback's); every chunk repeats it.
+                writer = StartEvents(http, request, progress.Model ?? progress.UpstreamModel ?? model, progress);
                 await StreamAsync(http, body, writer, events, any);
             }
             else
             {
-                await CompleteAsync(http, request, progress.Model ?? model, events, any, progress);
+                await CompleteAsync(http, request, progress.Model ?? progress.UpstreamModel ?? model, events, any, progress);
             }
         }
         catch (Exception ex) when (ex is not BadHttpRequestException)
@@ -177,6 +178,11 @@ internal sealed class ChatCompletionsEndpoint(
         if (progress.Region is { } region)
         {
             http.Response.Headers[OpenAiHeaders.Region] = region;
+        }
+
+        if (progress.RoutedModel is { } model)
+        {
+            http.Response.Headers[OpenAiHeaders.Model] = model;
         }
     }
 

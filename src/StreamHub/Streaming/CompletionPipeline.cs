@@ -25,7 +25,7 @@ internal sealed class CompletionPipeline(
     UpstreamClient upstream,
     IStreamAdmission admission,
     TenantLimits tenantLimits,
-    IOptions<UpstreamOptions> upstreamOptions,
+    ModelAccess models,
     StreamTelemetry telemetry,
     CostCalculator pricing,
     ILogger<CompletionPipeline> logger)
@@ -91,6 +91,10 @@ internal sealed class CompletionPipeline(
         StreamObservation observed)
     {
         var cancellationToken = active.Token;
+
+        // The model and its fallbacks, before any limit or permit is taken: forbidden or unserved models fail here.
+        var model = request.Model ?? upstream.Catalog.DefaultModel;
+        var plan = upstream.Catalog.Plan(model, models.AllowedModels(caller));
         var estimate = EstimateTokens(request);
         if (!tenantLimits.TryAcquire(caller.LimitKey, LimitsOf(caller), estimate, out var tenantLease, out var limited))
         {
@@ -107,12 +111,11 @@ internal sealed class CompletionPipeline(
 
         observed.Admitted();
 
-        var model = request.Model ?? upstreamOptions.Value.Model;
         var call = UpstreamCall.For(request, model);
         UsageInfo? usage = null;
         string? finishReason = null;
         string? reportedModel = null;
-        await foreach (var chunk in upstream.StreamAsync(call, progress, cancellationToken))
+        await foreach (var chunk in upstream.StreamAsync(call, plan, progress, cancellationToken))
         {
             usage = chunk.Usage ?? usage;
             finishReason = chunk.FinishReason ?? finishReason;
@@ -141,13 +144,17 @@ internal sealed class CompletionPipeline(
             }
         }
 
-        yield return CompletionEvent.FinishOf(finishReason ?? FallbackFinishReason(request, usage), reportedModel ?? model);
+        yield return CompletionEvent.FinishOf(finishReason ?? FallbackFinishReason(request, usage), reportedModel ?? progress.UpstreamModel ?? model);
         if (usage is not null)
         {
             tenantLease!.Correct(usage.TotalTokens);
-            var cost = pricing.CostOf(model, usage);
+
+            // Priced as the model that answered: its region's name for it first, then its client-facing name.
+            var answered = progress.RoutedModel ?? model;
+            var sent = progress.UpstreamModel ?? model;
+            var cost = pricing.CostOf(sent, answered, usage);
             observed.Usage(usage, cost);
-            var report = UsageReport.From(usage, model, active.Region ?? "", cost);
+            var report = UsageReport.From(usage, sent, active.Region ?? "", cost);
             await progress.UsageAsync(report);
             yield return CompletionEvent.UsageOf(report);
         }
@@ -183,10 +190,23 @@ internal sealed class CompletionPipeline(
         public void Report(int value) => _ = progress.QueuedAsync(value).AsTask();
     }
 
-    /// <summary>Records the region on the active request, and passes every event through.</summary>
+    /// <summary>Records the region on the active request and the model that answers, and passes every event through.</summary>
     private sealed class Tracker(IStreamProgress inner, ActiveRequest active) : IStreamProgress
     {
+        /// <summary>The client-facing model that answers (the request's or a fallback's); null before the stream opens.</summary>
+        public string? RoutedModel { get; private set; }
+
+        /// <summary>The name the answering region was asked for.</summary>
+        public string? UpstreamModel { get; private set; }
+
         public ValueTask QueuedAsync(int position) => inner.QueuedAsync(position);
+
+        public ValueTask RoutedAsync(string model, string upstreamModel)
+        {
+            RoutedModel = model;
+            UpstreamModel = upstreamModel;
+            return inner.RoutedAsync(model, upstreamModel);
+        }
 
         public ValueTask StartedAsync(string region)
         {

@@ -82,7 +82,7 @@ internal sealed class UpstreamHarness : IAsyncDisposable
             [.. options.Regions.Select(r => new UpstreamRegion(r, options.CircuitBreaker, time, NullLogger.Instance))]);
         var client = new UpstreamClient(
             provider.GetRequiredService<IHttpClientFactory>(),
-            selector,
+            new ModelCatalog(options, selector),
             Microsoft.Extensions.Options.Options.Create(options),
             new SecretScrubber(configuration),
             time,

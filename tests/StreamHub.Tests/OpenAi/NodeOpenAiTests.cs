@@ -94,6 +94,24 @@ public sealed class NodeOpenAiTests(OpenAiServer shared) : IClassFixture<OpenAiS
         Assert.Null(JsonNode.Parse(received[2].Body)!["max_tokens"]);
     }
 
+    [Fact]
+    public async Task OpenAiNpm_ModelsList_TheTenantsModelsOwnedByTheirRegions()
+    {
+        await using var server = await StreamHubServer.StartAsync(Settings(
+            ("Upstream:Regions:0:Models:chat", "gpt-4.1"),
+            ("Upstream:Regions:0:Models:fast", "gpt-4.1-mini"),
+            ("Upstream:Model", "chat"),
+            ("Tenants:0:Models:0", "fast")), _server.Emulator);
+        using var node = NodeScript.Run("openai-models.mjs", server.BaseAddress, AcmeKey);
+
+        var line = await node.ReadLineAsync();
+        var exit = await node.ExitAsync();
+
+        Assert.True(exit == 0, line);
+        var model = Assert.Single(JsonNode.Parse(line)!["models"]!.AsArray())!;
+        Assert.Equal(("fast", "model", "primary"), (model["id"]!.GetValue<string>(), model["object"]!.GetValue<string>(), model["owned_by"]!.GetValue<string>()));
+    }
+
     /// <summary>One run of the script, killed on dispose; every wait is bounded.</summary>
     private sealed class NodeScript : IDisposable
     {
