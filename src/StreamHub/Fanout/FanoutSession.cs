@@ -3,9 +3,9 @@ using StreamHub.Contracts;
 namespace StreamHub.Fanout;
 
 /// <summary>One request's fan-out, fed by the request's own stream in token order.</summary>
-internal sealed class FanoutSession(IWatchWriter watch, GroupSender? groupSender) : IAsyncDisposable
+internal sealed class FanoutSession(IWatchWriter watch, GroupSender? groupSender, long afterSeq = 0) : IAsyncDisposable
 {
-    private long _seq;
+    private long _seq = afterSeq;
     private bool _completed;
 
     /// <summary>Tokens published so far (read by the operators' request list from another thread).</summary>

@@ -14,4 +14,10 @@ internal interface IWatchStore
     /// (normal completion, or a <c>StreamHubException</c> with the request's code).
     /// </summary>
     IAsyncEnumerable<WatchItem> WatchAsync(string requestId, string tenant, long afterSeq, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The tokens kept so far, without waiting for more (empty when none were written): how a survivor reads the
+    /// partial answer of a request whose instance died.
+    /// </summary>
+    ValueTask<WatchTranscript> ReadAsync(string requestId, CancellationToken cancellationToken);
 }

@@ -66,6 +66,19 @@ internal sealed class InMemoryWatchStore(IOptions<FanoutOptions> options, TimePr
         }
     }
 
+    public ValueTask<WatchTranscript> ReadAsync(string requestId, CancellationToken cancellationToken)
+    {
+        if (!_buffers.TryGetValue(requestId, out var buffer))
+        {
+            return new(new WatchTranscript([], Ended: false));
+        }
+
+        var next = 1L;
+        var items = new List<WatchItem>();
+        buffer.Read(ref next, items, out var ended, out _);
+        return new(new WatchTranscript(items, ended));
+    }
+
     /// <summary>Tokens kept by finished buffers (what the retention budget bounds).</summary>
     internal long RetainedTokens => Interlocked.Read(ref _retainedTokens);
 

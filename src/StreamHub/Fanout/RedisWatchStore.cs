@@ -128,6 +128,41 @@ internal sealed class RedisWatchStore : IWatchStore
         }
     }
 
+    public async ValueTask<WatchTranscript> ReadAsync(string requestId, CancellationToken cancellationToken)
+    {
+        var db = _redis.GetDatabase();
+        var items = new List<WatchItem>();
+        RedisValue position = "0-0";
+        while (true)
+        {
+            StreamEntry[] entries;
+            try
+            {
+                entries = await db.StreamReadAsync(StreamKey(requestId), position, 512).WaitAsync(cancellationToken);
+            }
+            catch (RedisException)
+            {
+                throw WatchErrors.StoreDown();
+            }
+
+            if (entries.Length == 0)
+            {
+                return new WatchTranscript(items, Ended: false);
+            }
+
+            foreach (var entry in entries)
+            {
+                position = entry.Id;
+                if (!entry[End].IsNull)
+                {
+                    return new WatchTranscript(items, Ended: true);
+                }
+
+                items.Add(new WatchItem((long)entry[Seq], entry[Text]!));
+            }
+        }
+    }
+
     private async Task EnsureSubscribedAsync()
     {
         if (Volatile.Read(ref _subscribed) == 1)

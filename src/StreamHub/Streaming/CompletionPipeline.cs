@@ -23,7 +23,8 @@ internal sealed class CompletionPipeline(
     IOptions<FanoutOptions> fanoutOptions,
     UpstreamClient upstream,
     IStreamAdmission admission,
-    TenantLimits tenantLimits,
+    ITenantLimits tenantLimits,
+    IResumableJournal resumables,
     ApiKeyDirectory tenants,
     IOptions<UpstreamOptions> upstreamOptions,
     StreamTelemetry telemetry,
@@ -37,13 +38,28 @@ internal sealed class CompletionPipeline(
     /// The request's text tokens, in order. Failures arrive as <see cref="StreamHubException"/> (the contract
     /// code), the caller's own cancellation as <see cref="OperationCanceledException"/>.
     /// </summary>
-    public async IAsyncEnumerable<string> RunAsync(
+    public IAsyncEnumerable<string> RunAsync(
         CompletionRequest request,
         Caller caller,
         IStreamProgress progress,
+        CancellationToken cancellationToken)
+        => RunAsync(request, caller, progress, afterSeq: 0, cancellationToken);
+
+    /// <summary>
+    /// Goes on with a request another instance began (a survivor finishing a resumable request whose instance
+    /// died): its watch stream and group messages continue from <paramref name="afterSeq"/>.
+    /// </summary>
+    public IAsyncEnumerable<string> ContinueAsync(CompletionRequest request, Caller caller, long afterSeq, CancellationToken cancellationToken)
+        => RunAsync(request, caller, NoProgress.Instance, afterSeq, cancellationToken);
+
+    private async IAsyncEnumerable<string> RunAsync(
+        CompletionRequest request,
+        Caller caller,
+        IStreamProgress progress,
+        long afterSeq,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var run = Start(request, caller, progress, cancellationToken);
+        var run = Start(request, caller, progress, afterSeq, cancellationToken);
         try
         {
             while (await run.MoveNextAsync())
@@ -59,7 +75,7 @@ internal sealed class CompletionPipeline(
         }
     }
 
-    private RequestRun Start(CompletionRequest request, Caller caller, IStreamProgress progress, CancellationToken cancellationToken)
+    private RequestRun Start(CompletionRequest request, Caller caller, IStreamProgress progress, long afterSeq, CancellationToken cancellationToken)
     {
         var priority = EffectivePriority(request, caller);
         var grace = request.Resumable ? fanoutOptions.Value.ResumeGrace : (TimeSpan?)null;
@@ -67,7 +83,7 @@ internal sealed class CompletionPipeline(
         var observed = telemetry.Begin(request.RequestId, caller.Tenant, priority, cancellationToken);
         try
         {
-            var fan = fanout.Begin(request.RequestId, caller.Tenant, request.Group);
+            var fan = fanout.Begin(request.RequestId, caller.Tenant, request.Group, afterSeq);
             active.Fanout = fan;
             var tokens = StreamAsync(request, caller, priority, new Tracker(progress, active), active, observed).GetAsyncEnumerator(active.Token);
             return new RequestRun(active, observed, fan, tokens, request.Resumable, logger);
@@ -89,13 +105,12 @@ internal sealed class CompletionPipeline(
         StreamObservation observed)
     {
         var cancellationToken = active.Token;
-        var estimate = EstimateTokens(request);
-        if (!tenantLimits.TryAcquire(caller.Tenant, LimitsOf(caller), estimate, out var tenantLease, out var limited))
-        {
-            throw limited!.ToException();
-        }
 
-        using var _ = tenantLease;
+        // Recorded so that, should this instance die, a survivor finishes it (with Admission:Scope=Cluster).
+        await using var journal = request.Resumable
+            ? await resumables.BeginAsync(new ResumableRecord(request, caller.Tenant, caller.Tier, caller.IsAnonymous), cancellationToken)
+            : null;
+        using var tenantLease = await tenantLimits.AcquireAsync(caller.Tenant, LimitsOf(caller), EstimateTokens(request), cancellationToken);
         var ticket = new AdmissionTicket(request.RequestId, caller.Tenant, priority, new QueueReporter(progress));
         using var lease = await admission.AcquireAsync(ticket, 1, cancellationToken);
         if (AdmissionLease.TryGetRejection(lease, out var rejection))
@@ -136,7 +151,7 @@ internal sealed class CompletionPipeline(
 
         if (usage is not null)
         {
-            tenantLease!.Correct(usage.TotalTokens);
+            tenantLease.Correct(usage.TotalTokens);
             var cost = pricing.CostOf(model, usage);
             observed.Usage(usage, cost);
             await progress.UsageAsync(UsageReport.From(usage, model, active.Region ?? "", cost));

@@ -21,6 +21,7 @@ internal static class StreamingExtensions
         builder.Services.AddSingleton<ActiveRequests>();
         builder.Services.AddSingleton<IGroupPublisher, HubGroupPublisher>();
         builder.Services.AddHostedService<ShutdownNotice>();
+        builder.Services.AddHostedService<ResumableTakeover>();
 
         var limits = builder.Configuration.GetSection(StreamingOptions.Section).Get<StreamingOptions>() ?? new StreamingOptions();
         builder.Services.AddSignalR(o =>

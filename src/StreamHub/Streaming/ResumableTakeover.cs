@@ -1,0 +1,96 @@
+using StreamHub.Admission;
+using StreamHub.Contracts;
+using StreamHub.Fanout;
+using StreamHub.Identity;
+using StreamHub.Upstream;
+
+namespace StreamHub.Streaming;
+
+/// <summary>
+/// A resumable request outlives its instance (<c>Admission:Scope=Cluster</c>): when an instance dies, a survivor
+/// claims each of its resumable requests once the lease has expired, reads the partial answer from the request's
+/// watch stream and asks the upstream to continue it (the same continuation as <c>Upstream:MidStream=Continue</c>:
+/// the partial text as the assistant's turn, then <see cref="ContinuingStream.ContinuePrompt"/>), appending to the
+/// same stream with the next <c>seq</c>, so a watcher anywhere reads one answer with no gap and no duplicate.
+/// </summary>
+internal sealed class ResumableTakeover(IResumableJournal journal, IWatchStore watches, CompletionPipeline pipeline, ILogger<ResumableTakeover> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            // Read before claiming, so a death heard while claiming is not missed.
+            var orphans = journal.Orphans;
+            while (await journal.ClaimAsync(stoppingToken) is { } claimed)
+            {
+                _ = TakeOverAsync(claimed, stoppingToken);
+            }
+
+            try
+            {
+                await orphans.WaitAsync(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>The request the survivor sends: the original, or its continuation after the text already written.</summary>
+    internal static CompletionRequest Continuation(CompletionRequest original, IReadOnlyList<WatchItem> written)
+    {
+        if (written.Count == 0)
+        {
+            return original with { Resumable = false };
+        }
+
+        var partial = string.Concat(written.Select(static item => item.Text));
+        return original with
+        {
+            Messages = [.. original.Messages, new ChatMessage("assistant", partial), new ChatMessage("user", ContinuingStream.ContinuePrompt)],
+            MaxTokens = original.MaxTokens is { } max ? Math.Max(1, max - written.Count) : null,
+            Resumable = false,
+        };
+    }
+
+    private async Task TakeOverAsync(ClaimedRequest claimed, CancellationToken cancellationToken)
+    {
+        await using var ownership = claimed.Ownership;
+        var record = claimed.Record;
+        var id = record.Request.RequestId;
+        try
+        {
+            var kept = await watches.ReadAsync(id, cancellationToken);
+            if (kept.Ended)
+            {
+                return;
+            }
+
+            if (kept.Items.Count > 0 && kept.Items[0].Seq != 1)
+            {
+                // The buffer was trimmed: the start of the answer is gone, so it cannot be continued coherently.
+                watches.Open(id, record.Tenant).Complete(ErrorCodes.UpstreamInterrupted);
+                logger.LogWarning("Request {RequestId} of a dead instance could not be taken over: its watch buffer no longer holds the start", id);
+                return;
+            }
+
+            var afterSeq = kept.Items.Count == 0 ? 0 : kept.Items[^1].Seq;
+            logger.LogInformation("Taking over request {RequestId} of a dead instance after {Seq} token(s)", id, afterSeq);
+            var caller = new Caller(record.Tenant, record.Tier, record.Anonymous);
+            await foreach (var _ in pipeline.ContinueAsync(Continuation(record.Request, kept.Items), caller, afterSeq, cancellationToken))
+            {
+            }
+        }
+        catch (Exception ex) when (ex is StreamHubException or OperationCanceledException)
+        {
+            // The watch stream ends with the request's code; watchers learn it there.
+            logger.LogInformation("Request {RequestId} taken over from a dead instance ended: {Error}", id, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Taking over request {RequestId} failed", id);
+        }
+    }
+}
