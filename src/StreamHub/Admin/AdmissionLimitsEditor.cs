@@ -4,14 +4,13 @@ using StreamHub.Admission;
 namespace StreamHub.Admin;
 
 /// <summary>
-/// The admission limits in force, starting from the <c>Admission</c> settings and changed by operators
-/// through <see cref="IStreamAdmission.UpdateLimits"/>. Changes live in memory: a restart returns to
-/// the settings.
+/// The admission limits in force (<see cref="IStreamAdmission.Limits"/>), starting from the <c>Admission</c>
+/// settings and changed by operators through <see cref="IStreamAdmission.UpdateLimits"/>. Changes live in memory
+/// (with <c>Admission:Scope=Cluster</c>, in Redis for the whole cluster): a restart returns to the settings.
 /// </summary>
-internal sealed class AdmissionLimitsEditor(IOptions<AdmissionOptions> settings, IStreamAdmission admission)
+internal sealed class AdmissionLimitsEditor(IStreamAdmission admission)
 {
     private readonly Lock _lock = new();
-    private AdmissionOptions? _current;
 
     public AdminLimits Current
     {
@@ -19,7 +18,7 @@ internal sealed class AdmissionLimitsEditor(IOptions<AdmissionOptions> settings,
         {
             lock (_lock)
             {
-                return ToLimits(_current ?? settings.Value);
+                return ToLimits(admission.Limits);
             }
         }
     }
@@ -29,7 +28,7 @@ internal sealed class AdmissionLimitsEditor(IOptions<AdmissionOptions> settings,
     {
         lock (_lock)
         {
-            var current = _current ?? settings.Value;
+            var current = admission.Limits;
             var next = new AdmissionOptions
             {
                 MaxConcurrentStreams = update.MaxConcurrentStreams ?? current.MaxConcurrentStreams,
@@ -53,7 +52,6 @@ internal sealed class AdmissionLimitsEditor(IOptions<AdmissionOptions> settings,
             }
 
             admission.UpdateLimits(next);
-            _current = next;
             applied = ToLimits(next);
             return true;
         }
