@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using StreamHub.Contracts;
+using StreamHub.Emulator;
+using StreamHub.Tests.Fanout;
+using StreamHub.Tests.Infrastructure;
+using StreamHub.Upstream;
+
+namespace StreamHub.Tests.Admission.Cluster;
+
+/// <summary>
+/// An instance dies without a word (SIGKILL of a real child process) while a survivor (on its own Kestrel) shares
+/// its redis-server and emulator. Admission:LeaseTimeout is 2 s.
+/// </summary>
+public sealed class ClusterKillTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(2);
+    private RedisServer _redis = null!;
+    private EmulatorServer _emulator = null!;
+    private Dictionary<string, string?> _settings = [];
+    private StreamHubServer _survivor = null!;
+    private ClusterProcess _victim = null!;
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        _emulator = await EmulatorServer.StartAsync(StreamHubServer.FastEmulator());
+        _settings = ClusterKit.Settings(_redis, pool: 3, lease: "00:00:02");
+        _victim = await ClusterProcess.StartAsync(_settings, _emulator.BaseAddress);
+        _survivor = await StreamHubServer.StartAsync(_settings, _emulator);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _victim.DisposeAsync();
+        await _survivor.DisposeAsync();
+        await _emulator.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Kill_InstanceHoldingPermits_SurvivorsWaitersStartWithinTheLeaseTimeoutWhileItsOwnStreamFlows()
+    {
+        await using var onVictim = await _victim.ConnectAsync(ClusterKit.KeyA);
+        await using var onSurvivor = await _survivor.ConnectAsync(ClusterKit.KeyA);
+        _ = await ClusterKit.StreamAsync(onVictim, ClusterKit.Request("v1", ClusterKit.Hold, Priority.Critical, null));
+        _ = await ClusterKit.StreamAsync(onVictim, ClusterKit.Request("v2", ClusterKit.Hold, Priority.Critical, null));
+        var own = Streams.ReadToEndAsync(await ClusterKit.StreamAsync(onSurvivor, ClusterKit.Request("own", "[emulator: tps=10 tokens=50] own", Priority.Critical, null)));
+        await ClusterKit.EventuallyAsync(() => _emulator.State.OpenStreams == 3, "the pool of 3 is full: 2 on the victim, 1 on the survivor");
+        var waiting = new[]
+        {
+            Streams.ReadToEndAsync(await ClusterKit.StreamAsync(onSurvivor, ClusterKit.Request("w1", "waits one", Priority.Low))),
+            Streams.ReadToEndAsync(await ClusterKit.StreamAsync(onSurvivor, ClusterKit.Request("w2", "waits two", Priority.Low))),
+        };
+        await ClusterKit.EventuallyAsync(() => ClusterKit.Snapshot(_survivor).Entries.Count == 2, "two wait on the survivor");
+
+        var killed = Stopwatch.StartNew();
+        await _victim.KillAsync();
+
+        await Task.WhenAll(waiting).WaitAsync(StreamHubServer.Timeout);
+        var started = killed.Elapsed;
+        Assert.True(started < Lease + TimeSpan.FromSeconds(1), $"the waiters finished {started.TotalSeconds:0.0} s after the kill");
+        Assert.Equal(EmulatorText.Text("waits one", 3), string.Concat(await waiting[0]));
+        Assert.Equal(EmulatorText.Text("own", 50), string.Concat(await own.WaitAsync(StreamHubServer.Timeout)));
+        await ClusterKit.EventuallyAsync(() => ClusterKit.Snapshot(_survivor) is { Active: 0, Cluster.Instances: 1 }, "the victim's permits and lease are gone");
+    }
+
+    [Fact]
+    public async Task Kill_InstanceRunningAResumableRequest_SurvivorFinishesItAndWatchReadsOneAnswer()
+    {
+        const string Prompt = "[emulator: tps=10 tokens=40] outlive";
+        var victimCaller = await _victim.ConnectAsync(ClusterKit.KeyA);
+        var reader = await ClusterKit.StreamAsync(victimCaller, ClusterKit.Request("lives-on", Prompt, maxTokens: null, resumable: true));
+        for (var i = 0; i < 5; i++)
+        {
+            await reader.ReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout);
+        }
+
+        await _victim.KillAsync();
+        await using var watcher = await _survivor.ConnectAsync(ClusterKit.KeyA);
+        var items = await FanoutTests.WatchAllAsync(watcher, "lives-on", 0);
+
+        // One answer: the victim's tokens, then the survivor's continuation, seq 1..N with no gap and no duplicate.
+        Assert.Equal(Enumerable.Range(1, items.Count).Select(i => (long)i), items.Select(i => i.Seq));
+        var continuation = EmulatorText.Tokens(ContinuingStream.ContinuePrompt, StreamHubServer.FastEmulator().DefaultMaxTokens);
+        var written = items.Count - continuation.Count;
+        Assert.True(written >= 5, $"the victim wrote {written} tokens");
+        Assert.Equal(EmulatorText.Tokens("outlive", 40).Take(written), items.Take(written).Select(i => i.Text));
+        Assert.Equal(continuation, items.Skip(written).Select(i => i.Text));
+        var asked = _emulator.State.GetRequests()[^1].Messages;
+        Assert.Equal(["user", "assistant", "user"], asked.Select(m => m.Role));
+        Assert.Equal(string.Concat(items.Take(written).Select(i => i.Text)), asked[1].Content);
+        Assert.Equal(ContinuingStream.ContinuePrompt, asked[2].Content);
+        await ClusterKit.EventuallyAsync(() => ClusterKit.Snapshot(_survivor).Active == 0 && _emulator.State.OpenStreams == 0, "the survivor's continuation ended");
+        await victimCaller.DisposeAsync().AsTask().WaitAsync(StreamHubServer.Timeout);
+    }
+}
