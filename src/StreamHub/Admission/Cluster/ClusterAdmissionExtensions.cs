@@ -26,6 +26,7 @@ internal static class ClusterAdmissionExtensions
         services.AddSingleton<FallbackPool>();
         services.AddSingleton<ClusterRejoin>();
         services.AddSingleton<ClusterPermits>();
+        services.AddSingleton<ClusterDepartures>();
         services.AddSingleton<ClusterLine>();
         services.AddSingleton<ClusterSnapshots>();
         services.AddSingleton<ClusterAdmission>();
@@ -34,6 +35,7 @@ internal static class ClusterAdmissionExtensions
         services.AddSingleton<ITenantLimits>(static services => services.GetRequiredService<ClusterTenantLimits>());
         services.AddSingleton<ClusterResumableJournal>();
         services.AddSingleton<IResumableJournal>(static services => services.GetRequiredService<ClusterResumableJournal>());
+        services.AddSingleton<ClusterMessages>();
         services.AddHostedService<ClusterHeartbeat>();
         services.AddHealthChecks().AddCheck<AdmissionHealthCheck>("admission", tags: ["ready"]);
         return services;

@@ -5,8 +5,8 @@ namespace StreamHub.Admission.Cluster;
 /// <summary>
 /// Keeps this instance a member: joins before the app serves, renews the lease every
 /// <see cref="ClusterMember.HeartbeatInterval"/> (the same script reaps dead instances and ages the line), and
-/// while Redis is unreachable tries to rejoin at that pace. It subscribes to the instance's channel (grants) and
-/// the cluster's (positions, limits, reaped instances). A clean stop leaves at once instead of at lease expiry.
+/// while Redis is unreachable tries to rejoin at that pace; squares up with Redis when a grant may have been
+/// missed (<see cref="ClusterMessages"/>). A clean stop leaves at once instead of at lease expiry.
 /// </summary>
 internal sealed class ClusterHeartbeat(
     ClusterLink link,
@@ -15,19 +15,18 @@ internal sealed class ClusterHeartbeat(
     ClusterLedger ledger,
     ClusterLimits limits,
     ClusterResumableJournal journal,
+    ClusterMessages messages,
+    TimeProvider time,
     ILogger<ClusterHeartbeat> logger) : BackgroundService
 {
-    private readonly Action<RedisChannel, RedisValue> _onMessage = (_, message) => OnMessage(message!, line, link, journal);
-    private bool _subscribed;
-    private volatile bool _resync;
     private bool _moved;
     private bool _warned;
     private int _mismatches;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        link.Redis.ConnectionRestored += OnRestored;
-        await SubscribeAsync();
+        messages.Start();
+        await messages.SubscribeAsync();
         await StepAsync();
         await base.StartAsync(cancellationToken);
     }
@@ -35,12 +34,12 @@ internal sealed class ClusterHeartbeat(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        link.Redis.ConnectionRestored -= OnRestored;
+        messages.Stop();
         if (link.InCluster)
         {
             try
             {
-                await link.EvaluateAsync(ClusterScript.Leave, link.Arguments(0)).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+                await link.EvaluateAsync(ClusterScript.Leave, link.Arguments(0)).WaitAsync(TimeSpan.FromSeconds(2), time, cancellationToken);
             }
             catch (Exception ex) when (ex is ClusterUnavailableException or TimeoutException or OperationCanceledException)
             {
@@ -66,36 +65,16 @@ internal sealed class ClusterHeartbeat(
         }
     }
 
-    private static void OnMessage(string message, ClusterLine line, ClusterLink link, ClusterResumableJournal journal)
-    {
-        switch (message.Length > 1 ? message[0] : ' ')
-        {
-            case 'g':
-                line.Granted(message[2..]);
-                break;
-            case 'p':
-                line.Positions(message.AsSpan(2));
-                break;
-            case 'l':
-                // Limits changed somewhere: the heartbeat reads them now.
-                link.Wake();
-                break;
-            case 'r' when !message.StartsWith("r|0|", StringComparison.Ordinal):
-                journal.OrphansWaiting();
-                break;
-        }
-    }
-
     private async Task StepAsync()
     {
         try
         {
-            if (!_subscribed)
+            if (!messages.Subscribed)
             {
-                await SubscribeAsync();
+                await messages.SubscribeAsync();
             }
 
-            if (link.InCluster && !_resync)
+            if (link.InCluster && !messages.ResyncDue)
             {
                 await BeatAsync();
             }
@@ -163,8 +142,8 @@ internal sealed class ClusterHeartbeat(
 
         try
         {
+            messages.ResyncDue = false;
             var (granted, lost) = await rejoin.RunAsync();
-            _resync = false;
             _moved = false;
             foreach (var id in granted)
             {
@@ -185,29 +164,5 @@ internal sealed class ClusterHeartbeat(
         {
             // Still unreachable; the next heartbeat tries again.
         }
-    }
-
-    private async Task SubscribeAsync()
-    {
-        var subscriber = link.Redis.GetSubscriber();
-        try
-        {
-            subscriber.Unsubscribe(link.Member.InstanceChannel, _onMessage, CommandFlags.FireAndForget);
-            subscriber.Unsubscribe(ClusterMember.AllChannel, _onMessage, CommandFlags.FireAndForget);
-            await subscriber.SubscribeAsync(link.Member.InstanceChannel, _onMessage);
-            await subscriber.SubscribeAsync(ClusterMember.AllChannel, _onMessage);
-            _subscribed = true;
-        }
-        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException)
-        {
-            _subscribed = false;
-        }
-    }
-
-    /// <summary>Messages may have been lost while a connection was down: square up with Redis at once.</summary>
-    private void OnRestored(object? sender, ConnectionFailedEventArgs e)
-    {
-        _resync = true;
-        link.Wake();
     }
 }

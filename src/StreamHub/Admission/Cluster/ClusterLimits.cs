@@ -31,6 +31,13 @@ internal sealed class ClusterLimits(AdmissionOptions configured)
         return options;
     }
 
+    /// <summary>A rejection whose retry hint counts the <paramref name="waitingAhead"/> requests at or above its priority.</summary>
+    public AdmissionLease Reject(string code, string reason, int waitingAhead, long averageHoldMs)
+    {
+        var retryAfter = _rule.RetryAfter(waitingAhead, TimeSpan.FromMilliseconds(averageHoldMs));
+        return AdmissionLease.Rejected(new AdmissionRejection(code, $"{reason}; retry in {AdmissionRejection.Seconds(retryAfter)} s", retryAfter));
+    }
+
     /// <summary>Takes the limits from a script's answer, from <paramref name="offset"/> on (see <see cref="Length"/>).</summary>
     public void Apply(RedisResult[] values, int offset)
     {

@@ -6,18 +6,15 @@ namespace StreamHub.Admission.Cluster;
 /// <summary>
 /// This instance's requests in the cluster's one line: an arrival is one script call (a permit, queue_full,
 /// or a place and its position); a grant arrives by pub/sub on this instance's channel; a cancel or a
-/// timeout is one script call that also tells whether a grant beat it. Nothing polls.
+/// timeout is <see cref="ClusterDepartures"/>'s. Nothing polls.
 /// </summary>
-internal sealed class ClusterLine(ClusterLink link, ClusterLedger ledger, ClusterLimits limits, ClusterPermits permits, TimeProvider time, ILogger<ClusterLine> logger)
+internal sealed class ClusterLine(ClusterLink link, ClusterLedger ledger, ClusterLimits limits, ClusterPermits permits, ClusterDepartures departures)
 {
-    private static readonly TimerCallback OnTimeout = static state => ((ClusterWaiter)state!).Line.Leave((ClusterWaiter)state!, timedOut: true, default);
-    private static readonly Action<object?, CancellationToken> OnCanceled = static (state, token) => ((ClusterWaiter)state!).Line.Leave((ClusterWaiter)state!, timedOut: false, token);
-
     /// <summary>A permit, a rejection, or null when the request must queue again (the cluster is unreachable).</summary>
     public async ValueTask<AdmissionLease?> AcquireAsync(AdmissionTicket ticket, CancellationToken cancellationToken)
     {
         var tier = (int)ticket.Priority;
-        var waiter = new ClusterWaiter(this, ledger.NextId(), ticket, tier);
+        var waiter = new ClusterWaiter(departures, ledger.NextId(), ticket, tier);
         lock (link.Gate)
         {
             // Listed before the script runs: its grant may arrive before the script's answer does.
@@ -53,12 +50,12 @@ internal sealed class ClusterLine(ClusterLink link, ClusterLedger ledger, Cluste
                 return await waiter.Task;
             case "queued":
                 waiter.Report((int)reply[1]);
-                Arm(waiter, cancellationToken);
+                departures.Arm(waiter, cancellationToken);
                 return await waiter.Task;
             case "full" when Take(waiter):
                 var limit = (int)reply[1];
                 var full = $"the {AdmissionRule.Name(tier)} queue holds {limit} requests";
-                return Reject(ErrorCodes.QueueFull, full, (int)reply[2], (long)reply[3]);
+                return limits.Reject(ErrorCodes.QueueFull, full, (int)reply[2], (long)reply[3]);
             case "rejoin" when Take(waiter):
                 link.Rejoin();
                 return null;
@@ -143,91 +140,5 @@ internal sealed class ClusterLine(ClusterLink link, ClusterLedger ledger, Cluste
         {
             return ledger.Waiters.Remove(waiter.Id);
         }
-    }
-
-    private void Arm(ClusterWaiter waiter, CancellationToken cancellationToken)
-    {
-        waiter.Timer = time.CreateTimer(OnTimeout, waiter, limits.Current.MaxQueueWait, Timeout.InfiniteTimeSpan);
-        waiter.Registration = cancellationToken.UnsafeRegister(OnCanceled, waiter);
-        bool queued;
-        lock (link.Gate)
-        {
-            queued = ledger.Waiters.ContainsKey(waiter.Id);
-        }
-
-        if (!queued)
-        {
-            // Granted or moved before its timer was set: whoever took it out saw neither.
-            waiter.Disarm();
-        }
-    }
-
-    /// <summary>A waiter's timeout or cancellation: out of the local list at once, out of Redis's line by script.</summary>
-    private void Leave(ClusterWaiter waiter, bool timedOut, CancellationToken token)
-    {
-        if (!Take(waiter))
-        {
-            return;
-        }
-
-        waiter.Disarm();
-        if (!timedOut)
-        {
-            waiter.TrySetCanceled(token);
-        }
-
-        _ = LeaveAsync(waiter, timedOut);
-    }
-
-    private async Task LeaveAsync(ClusterWaiter waiter, bool timedOut)
-    {
-        var values = link.Arguments(1);
-        values[3] = waiter.Id;
-        var outcome = "gone";
-        RedisResult[]? reply = null;
-        try
-        {
-            reply = (RedisResult[])(await link.EvaluateAsync(ClusterScript.Cancel, values))!;
-            outcome = (string?)reply[0] ?? "gone";
-        }
-        catch (ClusterUnavailableException)
-        {
-            // The next rejoin lists only the waiters still waiting: Redis's entry goes then.
-        }
-        catch (Exception ex)
-        {
-            logger.LogError(ex, "Cluster admission: taking waiter {Waiter} out of the line failed", waiter.Id);
-        }
-
-        if (outcome == "granted")
-        {
-            // A grant beat the cancel or the timeout: the permit is this instance's either way.
-            AdmissionLease lease;
-            lock (link.Gate)
-            {
-                lease = permits.Hold(waiter.Id, waiter.Ticket, fallbackLease: null);
-            }
-
-            if (!timedOut || !waiter.TrySetResult(lease))
-            {
-                lease.Dispose();
-            }
-
-            return;
-        }
-
-        if (timedOut)
-        {
-            var reason = $"waited {AdmissionRejection.Seconds(limits.Current.MaxQueueWait)} s in the {AdmissionRule.Name(waiter.Tier)} queue";
-            var ahead = reply is { Length: > 2 } ? (int)reply[1] : 0;
-            var hold = reply is { Length: > 2 } ? (long)reply[2] : 1000;
-            waiter.TrySetResult(Reject(ErrorCodes.QueueTimeout, reason, ahead, hold));
-        }
-    }
-
-    private AdmissionLease Reject(string code, string reason, int waitingAhead, long averageHoldMs)
-    {
-        var retryAfter = limits.Rule.RetryAfter(waitingAhead, TimeSpan.FromMilliseconds(averageHoldMs));
-        return AdmissionLease.Rejected(new AdmissionRejection(code, $"{reason}; retry in {AdmissionRejection.Seconds(retryAfter)} s", retryAfter));
     }
 }

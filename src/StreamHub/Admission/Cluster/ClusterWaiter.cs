@@ -6,19 +6,22 @@ namespace StreamHub.Admission.Cluster;
 /// or canceled. Whoever takes it out of <see cref="ClusterLedger.Waiters"/> (under the gate) completes it, so it
 /// completes once.
 /// </summary>
-internal sealed class ClusterWaiter(ClusterLine line, string id, AdmissionTicket ticket, int tier)
+internal sealed class ClusterWaiter(ClusterDepartures departures, string id, AdmissionTicket ticket, int tier)
     : TaskCompletionSource<AdmissionLease?>(TaskCreationOptions.RunContinuationsAsynchronously)
 {
     private int _reported;
 
     /// <summary>Whose timeout and cancellation callbacks take it out of the line.</summary>
-    public ClusterLine Line { get; } = line;
+    public ClusterDepartures Departures { get; } = departures;
 
     public string Id { get; } = id;
 
     public AdmissionTicket Ticket { get; } = ticket;
 
     public int Tier { get; } = tier;
+
+    /// <summary>How long it may wait (<c>Admission:MaxQueueWait</c> when it queued).</summary>
+    public TimeSpan MaxWait { get; set; }
 
     public ITimer? Timer { get; set; }
 

@@ -77,10 +77,11 @@ public sealed class ClusterAdmissionTests : IAsyncLifetime
     {
         var holders = await ConnectAsync(ClusterKit.KeyA);
         using var hold = new CancellationTokenSource();
+        using var holdOn = new CancellationTokenSource();
         var held = new[]
         {
             ClusterKit.DrainAsync(await ClusterKit.StreamAsync(holders[0], ClusterKit.Request("hold-1", ClusterKit.Hold, Priority.Critical, null), hold.Token)),
-            ClusterKit.DrainAsync(await ClusterKit.StreamAsync(holders[1], ClusterKit.Request("hold-2", ClusterKit.Hold, Priority.Critical, null), hold.Token)),
+            ClusterKit.DrainAsync(await ClusterKit.StreamAsync(holders[1], ClusterKit.Request("hold-2", ClusterKit.Hold, Priority.Critical, null), holdOn.Token)),
         };
         await ClusterKit.EventuallyAsync(() => _emulator.State.OpenStreams == 2, "the two holders stream");
         await using var a = await Admin.HubCaller.ConnectAsync(_hubs[0], ClusterKit.KeyA);
@@ -100,6 +101,7 @@ public sealed class ClusterAdmissionTests : IAsyncLifetime
         Assert.Equal(3, await a.QueuedAsync("a3"));
         await hold.CancelAsync();
         await Task.WhenAll(waiting).WaitAsync(StreamHubServer.Timeout);
+        await holdOn.CancelAsync();
         await Task.WhenAll(held).WaitAsync(StreamHubServer.Timeout);
         var order = _emulator.State.GetRequests().Select(r => r.Messages[^1].Content).Where(p => p.StartsWith("turn ", StringComparison.Ordinal));
         Assert.Equal(["turn a1", "turn b1", "turn a2", "turn a3"], order);
@@ -130,13 +132,13 @@ public sealed class ClusterAdmissionTests : IAsyncLifetime
     {
         var callers = await ConnectAsync(ClusterKit.KeyA);
         using var hold = new CancellationTokenSource();
-        var streams = new[]
+        var streams = new List<Task<string>>();
+        foreach (var (caller, id, priority, streaming) in new[] { (0, "on-0", Priority.Critical, 1), (1, "on-1", Priority.Critical, 2), (1, "queued-1", Priority.High, 2) })
         {
-            ClusterKit.DrainAsync(await ClusterKit.StreamAsync(callers[0], ClusterKit.Request("on-0", ClusterKit.Hold, Priority.Critical, null), hold.Token)),
-            ClusterKit.DrainAsync(await ClusterKit.StreamAsync(callers[1], ClusterKit.Request("on-1", ClusterKit.Hold, Priority.Critical, null), hold.Token)),
-            ClusterKit.DrainAsync(await ClusterKit.StreamAsync(callers[1], ClusterKit.Request("queued-1", ClusterKit.Hold, Priority.High, null), hold.Token)),
-        };
-        await ClusterKit.EventuallyAsync(() => ClusterKit.Snapshot(_hubs[2]).Entries.Count == 1, "one waiter");
+            streams.Add(ClusterKit.DrainAsync(await ClusterKit.StreamAsync(callers[caller], ClusterKit.Request(id, ClusterKit.Hold, priority, null), hold.Token)));
+            await ClusterKit.EventuallyAsync(() => _emulator.State.OpenStreams == streaming && ClusterKit.Snapshot(_hubs[2]).Entries.Count == streams.Count - streaming, id + " is in place");
+        }
+
         using var http = Admin.AdminTestKit.Http(_hubs[2], ClusterKit.AdminKey);
 
         var requests = await Admin.AdminTestKit.GetJsonAsync<StreamHub.Admin.AdminRequest[]>(http, "/admin/requests");
