@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using StreamHub.Admission;
+using StreamHub.Tests.Infrastructure;
 
 namespace StreamHub.Tests.Admission;
 
@@ -24,6 +25,9 @@ public sealed class AdmissionOptionsTests
     [InlineData("Admission:QueueLimits:Low", "-1", "Admission:QueueLimits:Low must be between 0 and")]
     [InlineData("Admission:MaxQueueWait", "00:00:00", "Admission:MaxQueueWait must be greater than 0")]
     [InlineData("Admission:AgingInterval", "00:01:00", "Admission:AgingInterval must be shorter than Admission:MaxQueueWait")]
+    [InlineData("Admission:LeaseTimeout", "00:00:00.500", "Admission:LeaseTimeout must be between 00:00:01 and 00:10:00")]
+    [InlineData("Admission:ExpectedInstances", "0", "Admission:ExpectedInstances must be between 1 and 1000")]
+    [InlineData("Admission:Scope", "Cluster", "Admission:Scope=Cluster needs Redis:ConnectionString")]
     public async Task AddAdmission_BadSetting_StartFailsNamingTheKey(string key, string value, string message)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
@@ -34,6 +38,29 @@ public sealed class AdmissionOptionsTests
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync().WaitAsync(AdmissionTestKit.Wait));
 
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BuildApp_ClusterWithMoreExpectedInstancesThanStreams_StartFailsNamingBothKeys()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        string[] args =
+        [
+            "--urls=http://127.0.0.1:0",
+            "--Admission:Scope=Cluster",
+            "--Admission:MaxConcurrentStreams=2",
+            "--Admission:ExpectedInstances=3",
+            $"--Redis:ConnectionString={redis.ConnectionString}",
+        ];
+
+        // Building the endpoints already reads the settings, so the app fails there or at start.
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+        {
+            var app = Program.BuildApp(args);
+            await app.StartAsync().WaitAsync(AdmissionTestKit.Wait);
+        });
+
+        Assert.Contains("Admission:ExpectedInstances must not exceed Admission:MaxConcurrentStreams", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
