@@ -32,7 +32,7 @@ internal sealed class ClusterNode : IAsyncDisposable
 
     public ClusterMember Member => Link.Member;
 
-    public static async Task<ClusterNode> StartAsync(RedisServer redis, string prefix, int pool, int expected = 1)
+    public static async Task<ClusterNode> StartAsync(RedisServer redis, string prefix, int pool, int expected = 1, params (string Key, string Value)[] extra)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -46,6 +46,11 @@ internal sealed class ClusterNode : IAsyncDisposable
             ["Admission:LeaseTimeout"] = "00:00:02",
             ["Admission:ExpectedInstances"] = expected.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
+        }
+
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(settings);
         var time = new CountingTimeProvider();

@@ -93,5 +93,58 @@ public sealed class ClusterNodeTests : IAsyncLifetime
         Assert.Equal(["second", "third"], snapshot.Cluster.Held.Select(h => h.RequestId).Order());
     }
 
-    private static AdmissionTicket Ticket(string id) => new(id, "tenant", Priority.Normal);
+    [Fact]
+    public async Task AcquireAsync_NormalQueueOfOneFull_QueueFullWithItsLimitAndARetryHint()
+    {
+        await using var node = await ClusterNode.StartAsync(_redis, _prefix, pool: 1, extra: ("Admission:QueueLimits:Normal", "1"));
+        using var held = await node.Admission.AcquireAsync(Ticket("held")).AsTask().WaitAsync(StreamHubServer.Timeout);
+        var waiting = node.Admission.AcquireAsync(Ticket("waits")).AsTask();
+        await ClusterKit.EventuallyAsync(() => node.Admission.Snapshot().Entries.Count == 1, "one waits");
+
+        using var lease = await node.Admission.AcquireAsync(Ticket("one too many")).AsTask().WaitAsync(StreamHubServer.Timeout);
+
+        Assert.True(AdmissionLease.TryGetRejection(lease, out var rejection));
+        Assert.Equal(ErrorCodes.QueueFull, rejection.Code);
+        Assert.StartsWith("the normal queue holds 1 requests; retry in ", rejection.Message, StringComparison.Ordinal);
+        Assert.False(waiting.IsCompleted);
+    }
+
+    [Fact]
+    public async Task AcquireAsync_PastTheBackpressureLimit_OnlyCriticalStartsInTheHeadroom()
+    {
+        await using var node = await ClusterNode.StartAsync(_redis, _prefix, pool: 4, extra: ("Admission:BackpressureThreshold", "0.5"));
+        using var one = await node.Admission.AcquireAsync(Ticket("one")).AsTask().WaitAsync(StreamHubServer.Timeout);
+        using var two = await node.Admission.AcquireAsync(Ticket("two")).AsTask().WaitAsync(StreamHubServer.Timeout);
+
+        var normal = node.Admission.AcquireAsync(Ticket("three")).AsTask();
+        using var critical = await node.Admission.AcquireAsync(Ticket("urgent", Priority.Critical)).AsTask().WaitAsync(StreamHubServer.Timeout);
+
+        Assert.True(critical.IsAcquired);
+        var snapshot = node.Admission.Snapshot();
+        Assert.Equal((4, 3, 2, true), (snapshot.PoolSize, snapshot.Active, snapshot.BackpressureLimit, snapshot.Backpressure));
+        Assert.Equal("three", Assert.Single(snapshot.Entries).RequestId);
+        Assert.False(normal.IsCompleted);
+    }
+
+    [Fact]
+    public async Task AcquireAsync_LowWaitsThreeAgingIntervals_StartsAheadOfALaterHigh()
+    {
+        await using var node = await ClusterNode.StartAsync(_redis, _prefix, pool: 1, extra: ("Admission:AgingInterval", "00:00:00.300"));
+        var held = await node.Admission.AcquireAsync(Ticket("held")).AsTask().WaitAsync(StreamHubServer.Timeout);
+        var low = node.Admission.AcquireAsync(Ticket("low", Priority.Low)).AsTask();
+
+        // Aging runs on Redis's clock: the snapshot ages the line each time it is read.
+        await ClusterKit.EventuallyAsync(
+            () => node.Admission.Snapshot().Entries is [{ EffectivePriority: Priority.Critical }],
+            "the low request ages into critical");
+        var high = node.Admission.AcquireAsync(Ticket("high", Priority.High)).AsTask();
+        await ClusterKit.EventuallyAsync(() => node.Admission.Snapshot().Entries.Count == 2, "the high request queues");
+        held.Dispose();
+
+        using var first = await low.WaitAsync(StreamHubServer.Timeout);
+        Assert.True(first.IsAcquired);
+        Assert.False(high.IsCompleted);
+    }
+
+    private static AdmissionTicket Ticket(string id, Priority priority = Priority.Normal) => new(id, "tenant", priority);
 }
