@@ -116,11 +116,15 @@ internal sealed class ClusterHeartbeat(
             journal.OrphansWaiting();
         }
 
-        // A grant lost with a broken subscription shows as fewer waiters in Redis than here, twice running.
-        int waiting;
+        // A grant lost with a broken subscription shows as fewer waiters in Redis than queued here, twice running
+        // (once may be a grant still on its way).
+        var waiting = 0;
         lock (link.Gate)
         {
-            waiting = ledger.Waiters.Count;
+            foreach (var waiter in ledger.Waiters.Values)
+            {
+                waiting += waiter.Queued ? 1 : 0;
+            }
         }
 
         _mismatches = waiting > (int)reply[1] ? _mismatches + 1 : 0;

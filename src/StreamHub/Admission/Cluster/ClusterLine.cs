@@ -49,6 +49,11 @@ internal sealed class ClusterLine(ClusterLink link, ClusterLedger ledger, Cluste
 
                 return await waiter.Task;
             case "queued":
+                lock (link.Gate)
+                {
+                    waiter.Queued = true;
+                }
+
                 waiter.Report((int)reply[1]);
                 departures.Arm(waiter, cancellationToken);
                 return await waiter.Task;

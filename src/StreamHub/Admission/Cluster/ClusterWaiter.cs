@@ -20,6 +20,9 @@ internal sealed class ClusterWaiter(ClusterDepartures departures, string id, Adm
 
     public int Tier { get; } = tier;
 
+    /// <summary>Set (under the gate) once Redis answered that it queued: only such waiters can miss a grant.</summary>
+    public bool Queued { get; set; }
+
     /// <summary>How long it may wait (<c>Admission:MaxQueueWait</c> when it queued).</summary>
     public TimeSpan MaxWait { get; set; }
 

@@ -55,10 +55,15 @@ end
 local requests = {}
 for _ = 1, nR do
   local id = ARGV[a]
-  requests[id] = true
-  redis.call('HSETNX', K_RES, id, ARGV[a + 1])
-  redis.call('HSET', K_RESOWN, id, ME)
-  redis.call('SADD', kI(ME, 'res'), id)
+  local owner = redis.call('HGET', K_RESOWN, id)
+  -- Still running here: an orphan nobody claimed yet comes back; one a survivor took over stays the survivor's.
+  if not owner or owner == ME then
+    requests[id] = true
+    redis.call('LREM', K_ORPH, 0, id)
+    redis.call('HSETNX', K_RES, id, ARGV[a + 1])
+    redis.call('HSET', K_RESOWN, id, ME)
+    redis.call('SADD', kI(ME, 'res'), id)
+  end
   a = a + 2
 end
 local granted, lost = {}, {}
