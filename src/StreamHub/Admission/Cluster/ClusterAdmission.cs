@@ -10,6 +10,15 @@ namespace StreamHub.Admission.Cluster;
 /// While Redis is unreachable the instance admits from its <see cref="FallbackPool"/>; a request waiting in one
 /// when the other takes over queues again there.
 /// </summary>
+/// <remarks>
+/// <para>The switch back is bounded: when an instance returns from an outage (or Redis lost its state), a settle
+/// window of <c>Admission:LeaseTimeout</c> starts in which every expected instance not yet heard from keeps its
+/// fallback share (<c>MaxConcurrentStreams / ExpectedInstances</c>) reserved, so the cluster's grants plus what
+/// instances still on their own run stay within the pool. Each instance registers everything it runs when it
+/// rejoins; an instance still unreachable when the window ends is taken for dead.</para>
+/// <para>What is not bounded: an instance cut off alone (the others still reach Redis) runs its fallback share
+/// on top of the cluster's pool once its lease has expired, since it cannot be told from a dead one.</para>
+/// </remarks>
 internal sealed class ClusterAdmission(
     ClusterLink link,
     ClusterLine line,
