@@ -1,240 +1,272 @@
-// StreamHub browser client: one hub connection, one stream at a time.
-// Model text only ever reaches the DOM as text nodes (never innerHTML).
-(() => {
-  "use strict";
+// StreamHub's chat page: the conversation lives here and every turn sends all of it as `messages`; the
+// answer streams as typed events (reasoning folded away above it, tool calls as they arrive) through
+// streamhub-client.js, which resumes after a dropped connection.
+// Model output only ever reaches the DOM as text nodes (never innerHTML).
+import { StreamHubClient } from "./streamhub-client.js";
 
-  const HUB_URL = "hubs/stream";
-  const API_KEY_STORAGE = "streamhub.apiKey";
+const HUB_URL = "hubs/stream";
+const API_KEY_STORAGE = "streamhub.apiKey";
 
-  const $ = (id) => document.getElementById(id);
-  const form = $("request-form");
-  const prompt = $("prompt");
-  const apiKey = $("api-key");
-  const priority = $("priority");
-  const maxTokens = $("max-tokens");
-  const startButton = $("start");
-  const cancelButton = $("cancel");
-  const output = $("output");
-  const status = $("status");
+const $ = (id) => document.getElementById(id);
+const form = $("request-form");
+const prompt = $("prompt");
+const apiKey = $("api-key");
+const priority = $("priority");
+const maxTokens = $("max-tokens");
+const startButton = $("start");
+const cancelButton = $("cancel");
+const newConversationButton = $("new-conversation");
+const conversation = $("conversation");
+const emptyConversation = $("empty-conversation");
+const status = $("status");
+const assistantTemplate = $("assistant-turn");
 
-  let connection = null;
-  let connectionKey = null;
-  // The stream in flight: { requestId, subscription, tokens, usage, finished }.
-  let current = null;
+let client = null;
+let clientKey = null;
+// The messages the next turn sends before its own: every finished exchange, oldest first.
+let history = [];
+// The turn in flight: { request, view, text, tokens, usage, finished }.
+let current = null;
 
-  // The key lives in sessionStorage only: gone when the tab closes, never in localStorage or cookies.
-  apiKey.value = sessionStorage.getItem(API_KEY_STORAGE) ?? "";
-  apiKey.addEventListener("input", () => {
-    const key = apiKey.value.trim();
-    if (key) {
-      sessionStorage.setItem(API_KEY_STORAGE, key);
-    } else {
-      sessionStorage.removeItem(API_KEY_STORAGE);
-    }
+// The key lives in sessionStorage only: gone when the tab closes, never in localStorage or cookies.
+apiKey.value = sessionStorage.getItem(API_KEY_STORAGE) ?? "";
+apiKey.addEventListener("input", () => {
+  const key = apiKey.value.trim();
+  if (key) {
+    sessionStorage.setItem(API_KEY_STORAGE, key);
+  } else {
+    sessionStorage.removeItem(API_KEY_STORAGE);
+  }
+});
+
+function setStatus(state, text) {
+  status.dataset.state = state;
+  status.textContent = text;
+}
+
+function setError(error) {
+  status.dataset.state = "error";
+  const code = document.createElement("code");
+  code.id = "error-code";
+  code.textContent = error.code;
+  status.replaceChildren(code, document.createTextNode(error.sentence ? " " + error.sentence : ""));
+}
+
+function ordinal(n) {
+  const tens = n % 100;
+  if (tens >= 11 && tens <= 13) return n + "th";
+  switch (n % 10) {
+    case 1: return n + "st";
+    case 2: return n + "nd";
+    case 3: return n + "rd";
+    default: return n + "th";
+  }
+}
+
+function plural(n, noun) {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+function describeUsage(usage) {
+  const parts = [`${usage.promptTokens} prompt + ${usage.completionTokens} completion = ${usage.totalTokens} tokens`];
+  if (usage.model) parts.push(usage.model);
+  if (usage.region) parts.push(usage.region);
+  if (usage.cost !== null && usage.cost !== undefined) parts.push("cost " + usage.cost);
+  return parts.join(" · ");
+}
+
+function setRunning(running) {
+  startButton.disabled = running;
+  cancelButton.disabled = !running;
+  newConversationButton.disabled = running;
+}
+
+/** One client per key: the key travels when the connection opens, so a new key needs a new connection. */
+function hub() {
+  const key = apiKey.value.trim();
+  if (client !== null && clientKey === key) return client;
+  client?.stop().catch(() => {});
+  client = new StreamHubClient(HUB_URL, { accessTokenFactory: key ? () => key : undefined });
+  clientKey = key;
+  return client;
+}
+
+function appendUserTurn(text) {
+  const turn = document.createElement("article");
+  turn.className = "turn user";
+  turn.setAttribute("aria-label", "You");
+  const message = document.createElement("p");
+  message.className = "message";
+  message.textContent = text;
+  turn.append(message);
+  emptyConversation.hidden = true;
+  conversation.append(turn);
+}
+
+function appendAssistantTurn() {
+  const turn = assistantTemplate.content.firstElementChild.cloneNode(true);
+  conversation.append(turn);
+  return {
+    turn,
+    reasoning: turn.querySelector(".reasoning"),
+    reasoningText: turn.querySelector(".reasoning-text"),
+    toolCalls: turn.querySelector(".tool-calls"),
+    calls: new Map(),
+    answer: turn.querySelector(".answer"),
+    refusal: turn.querySelector(".refusal"),
+    note: turn.querySelector(".turn-note"),
+  };
+}
+
+/** A tool call's first delta carries its id and name; later ones only more of its arguments. */
+function showToolCall(view, event) {
+  let call = view.calls.get(event.index);
+  if (call === undefined) {
+    const item = document.createElement("li");
+    item.className = "tool-call";
+    const name = document.createElement("code");
+    name.className = "tool-name";
+    const args = document.createElement("pre");
+    args.className = "tool-arguments";
+    item.append(name, args);
+    view.toolCalls.append(item);
+    view.toolCalls.hidden = false;
+    call = { item, name, args };
+    view.calls.set(event.index, call);
+  }
+  if (event.name) call.name.textContent = event.name;
+  if (event.id) call.item.dataset.callId = event.id;
+  if (event.arguments) call.args.append(event.arguments);
+}
+
+function show(run, event) {
+  const view = run.view;
+  switch (event.type) {
+    case "text":
+      run.tokens += 1;
+      run.text += event.text;
+      view.answer.append(event.text);
+      break;
+    case "reasoning":
+      // Folded away (a closed <details>) above the answer; the reader opens it if they care.
+      view.reasoning.hidden = false;
+      view.reasoningText.append(event.text);
+      break;
+    case "refusal":
+      view.refusal.hidden = false;
+      view.refusal.append(event.text);
+      break;
+    case "toolCall":
+      showToolCall(view, event);
+      break;
+    default:
+      // finish and usage end up in the done line.
+      break;
+  }
+}
+
+function finish(run, state, note) {
+  run.finished = state;
+  if (note) {
+    run.view.note.textContent = note;
+    run.view.note.hidden = false;
+  }
+  run.view.answer.setAttribute("aria-busy", "false");
+  run.view.turn.dataset.state = state;
+  setRunning(false);
+}
+
+function showDone(run, result) {
+  const usage = result.usage ? ` (usage: ${describeUsage(result.usage)})` : "";
+  const calls = run.view.calls.size > 0 ? `, ${plural(run.view.calls.size, "tool call")}` : "";
+  setStatus("done", `done — ${plural(run.tokens, "token")}${calls}${usage}`);
+}
+
+function remember(run) {
+  const messages = [...run.messages];
+  // A turn that only called tools is left out: this page runs no tools, so it has no results to send back.
+  if (run.text !== "") messages.push({ role: "assistant", content: run.text });
+  history = messages;
+}
+
+function buildRequest(messages) {
+  const request = { messages, priority: priority.value };
+  const limit = maxTokens.value.trim();
+  if (limit !== "") request.maxTokens = Number(limit);
+  return request;
+}
+
+async function send() {
+  if (current !== null && !current.finished) return;
+  const text = prompt.value;
+  const messages = [...history, { role: "user", content: text }];
+  prompt.value = "";
+  appendUserTurn(text);
+  const run = { messages, prompt: text, view: appendAssistantTurn(), text: "", tokens: 0, finished: null, request: null };
+  current = run;
+  setRunning(true);
+  setStatus("waiting", "waiting for a slot");
+
+  run.request = hub().stream(buildRequest(messages), {
+    onEvent: (event) => show(run, event),
+    onQueued: (position) => {
+      if (!run.finished) setStatus("queued", `${ordinal(position)} in line`);
+    },
+    onStarted: (region) => {
+      if (!run.finished) setStatus("streaming", `streaming from ${region}`);
+    },
+    onReconnecting: () => {
+      if (!run.finished) setStatus("connecting", "connection lost; reconnecting to pick the answer up");
+    },
+    onResumed: (lastSeq) => {
+      if (!run.finished) setStatus("streaming", `resumed after event ${lastSeq}`);
+    },
   });
 
-  function setStatus(state, text) {
-    status.dataset.state = state;
-    status.textContent = text;
+  try {
+    const result = await run.request.done;
+    if (run.finished) return;
+    finish(run, "done");
+    remember(run);
+    showDone(run, result);
+  } catch (error) {
+    if (run.finished) return;
+    const said = run.text !== "" || run.view.calls.size > 0;
+    finish(run, "error", `${said ? "Broke off" : "No answer"}: ${error.code}`);
+    setError(error);
+    // Not part of the conversation: the message goes back to the box to send again.
+    if (prompt.value === "") prompt.value = run.prompt;
   }
+}
 
-  function setError(code, sentence) {
-    status.dataset.state = "error";
-    const codeElement = document.createElement("code");
-    codeElement.id = "error-code";
-    codeElement.textContent = code;
-    status.replaceChildren(codeElement, document.createTextNode(sentence ? " " + sentence : ""));
-  }
+function cancel() {
+  const run = current;
+  if (run === null || run.finished) return;
+  finish(run, "cancelled", "Cancelled");
+  run.request.cancel();
+  // What was said so far stays in the conversation.
+  remember(run);
+  setStatus("cancelled", `cancelled after ${plural(run.tokens, "token")}`);
+}
 
-  function ordinal(n) {
-    const tens = n % 100;
-    if (tens >= 11 && tens <= 13) return n + "th";
-    switch (n % 10) {
-      case 1: return n + "st";
-      case 2: return n + "nd";
-      case 3: return n + "rd";
-      default: return n + "th";
-    }
-  }
+function newConversation() {
+  if (current !== null && !current.finished) return;
+  history = [];
+  conversation.replaceChildren(emptyConversation);
+  emptyConversation.hidden = false;
+  setStatus("idle", "ready");
+  prompt.focus();
+}
 
-  function describeUsage(usage) {
-    const parts = [`${usage.promptTokens} prompt + ${usage.completionTokens} completion = ${usage.totalTokens} tokens`];
-    if (usage.model) parts.push(usage.model);
-    if (usage.region) parts.push(usage.region);
-    if (usage.cost !== null && usage.cost !== undefined) parts.push("cost " + usage.cost);
-    return parts.join(" · ");
-  }
-
-  function showDone(run) {
-    const noun = run.tokens === 1 ? "token" : "tokens";
-    const usage = run.usage ? ` (usage: ${describeUsage(run.usage)})` : "";
-    setStatus("done", `done — ${run.tokens} ${noun}${usage}`);
-  }
-
-  // Server errors read "code: sentence"; anything else (transport, negotiation) gets a client-side code.
-  function showFailure(error) {
-    const message = (error && error.message) || String(error);
-    const coded = /^([a-z_]+): ([\s\S]*)$/.exec(message);
-    if (coded) {
-      setError(coded[1], coded[2]);
-    } else if (/\b401\b|Unauthorized/.test(message)) {
-      setError("unauthorized", "the API key was not accepted; check it or clear it to connect anonymously");
-    } else {
-      setError("connection_error", message);
-    }
-  }
-
-  function setRunning(running) {
-    startButton.disabled = running;
-    cancelButton.disabled = !running;
-  }
-
-  function newRequestId() {
-    if (crypto.randomUUID) return crypto.randomUUID();
-    const bytes = crypto.getRandomValues(new Uint8Array(16));
-    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  }
-
-  function isCurrent(requestId) {
-    return current !== null && current.requestId === requestId;
-  }
-
-  function buildConnection(key) {
-    const built = new signalR.HubConnectionBuilder()
-      .withUrl(HUB_URL, {
-        transport: signalR.HttpTransportType.WebSockets,
-        accessTokenFactory: key ? () => key : undefined,
-      })
-      .withAutomaticReconnect()
-      .configureLogging(signalR.LogLevel.Warning)
-      .build();
-
-    built.on("Queued", (requestId, position) => {
-      if (isCurrent(requestId) && !current.finished) setStatus("queued", `${ordinal(position)} in line`);
-    });
-    built.on("Started", (requestId, region) => {
-      if (isCurrent(requestId) && !current.finished) setStatus("streaming", `streaming from ${region}`);
-    });
-    built.on("Usage", (requestId, usage) => {
-      if (!isCurrent(requestId)) return;
-      current.usage = usage;
-      // Usage can overtake the last stream items; the done line picks it up either way.
-      if (current.finished === "done") showDone(current);
-    });
-    // GroupToken / GroupCompleted are for group members; this page joins no group.
-    built.on("GroupToken", () => {});
-    built.on("GroupCompleted", () => {});
-
-    built.onreconnecting(() => {
-      if (current === null || current.finished) setStatus("connecting", "reconnecting");
-    });
-    built.onreconnected(() => {
-      if (current === null || current.finished) setStatus("idle", "reconnected");
-    });
-    return built;
-  }
-
-  async function ensureConnected() {
-    const key = apiKey.value.trim();
-    if (connection !== null && connectionKey !== key) {
-      // The key travels when the connection opens (WebSocket query string), so a new key needs a new one.
-      const old = connection;
-      connection = null;
-      await old.stop();
-    }
-    if (connection === null) {
-      connection = buildConnection(key);
-      connectionKey = key;
-    }
-    if (connection.state === signalR.HubConnectionState.Disconnected) {
-      await connection.start();
-    } else if (connection.state !== signalR.HubConnectionState.Connected) {
-      // Connecting or Reconnecting: wait for it to settle.
-      await new Promise((resolve, reject) => {
-        const started = Date.now();
-        const poll = setInterval(() => {
-          if (connection.state === signalR.HubConnectionState.Connected) {
-            clearInterval(poll);
-            resolve();
-          } else if (connection.state === signalR.HubConnectionState.Disconnected || Date.now() - started > 30000) {
-            clearInterval(poll);
-            reject(new Error("the connection to StreamHub could not be re-established"));
-          }
-        }, 100);
-      });
-    }
-    return connection;
-  }
-
-  function buildRequest(requestId) {
-    const request = { requestId, prompt: prompt.value, priority: priority.value };
-    const limit = maxTokens.value.trim();
-    if (limit !== "") request.maxTokens = Number(limit);
-    return request;
-  }
-
-  async function start() {
-    if (current !== null && !current.finished) return;
-    const requestId = newRequestId();
-    const run = { requestId, subscription: null, tokens: 0, usage: null, finished: null };
-    current = run;
-    output.replaceChildren();
-    setRunning(true);
-    setStatus("connecting", "connecting");
-
-    let hub;
-    try {
-      hub = await ensureConnected();
-    } catch (error) {
-      if (current !== run || run.finished) return;
-      run.finished = "error";
-      setRunning(false);
-      showFailure(error);
-      return;
-    }
-    if (current !== run || run.finished) return;
-    setStatus("waiting", "waiting for a slot");
-
-    run.subscription = hub.stream("Stream", buildRequest(requestId)).subscribe({
-      next: (token) => {
-        if (run.finished) return;
-        run.tokens += 1;
-        output.append(token);
-      },
-      complete: () => {
-        if (run.finished) return;
-        run.finished = "done";
-        setRunning(false);
-        showDone(run);
-      },
-      error: (error) => {
-        if (run.finished) return;
-        run.finished = "error";
-        setRunning(false);
-        showFailure(error);
-      },
-    });
-  }
-
-  function cancel() {
-    const run = current;
-    if (run === null || run.finished) return;
-    run.finished = "cancelled";
-    // Disposing sends CancelInvocation: the hub's token fires and the upstream request ends.
-    if (run.subscription !== null) run.subscription.dispose();
-    setRunning(false);
-    setStatus("cancelled", `cancelled after ${run.tokens} ${run.tokens === 1 ? "token" : "tokens"}`);
-  }
-
-  form.addEventListener("submit", (event) => {
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  send();
+});
+prompt.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
     event.preventDefault();
-    start();
-  });
-  prompt.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault();
-      form.requestSubmit();
-    }
-  });
-  cancelButton.addEventListener("click", cancel);
-})();
+    form.requestSubmit();
+  }
+});
+cancelButton.addEventListener("click", cancel);
+newConversationButton.addEventListener("click", newConversation);

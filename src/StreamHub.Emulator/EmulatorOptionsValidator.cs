@@ -1,39 +1,39 @@
-using Microsoft.Extensions.Options;
+using StreamHub.Validation;
 
 namespace StreamHub.Emulator;
 
-/// <summary>Fails start-up on a setting the emulator cannot honour, naming the configuration key.</summary>
-internal sealed class EmulatorOptionsValidator : IValidateOptions<EmulatorOptions>
+/// <summary>The <c>Emulator</c> rules across fields; the annotations on <see cref="EmulatorOptions"/> do the rest.</summary>
+internal sealed class EmulatorOptionsValidator() : SettingsValidator<EmulatorOptions>(EmulatorOptions.SectionName)
 {
-    public ValidateOptionsResult Validate(string? name, EmulatorOptions options)
+    protected override void CheckFields(EmulatorOptions options, List<string> failures)
     {
-        var failures = new List<string>();
-        var prefix = EmulatorOptions.SectionName;
-        if (options.FirstTokenDelay < TimeSpan.Zero)
+        if (options.DefaultMaxTokens > options.MaxTokensLimit)
         {
-            failures.Add($"{prefix}:FirstTokenDelay must not be negative (was {options.FirstTokenDelay}).");
+            failures.Add($"{Section}:DefaultMaxTokens must not exceed {Section}:MaxTokensLimit (was {options.DefaultMaxTokens} > {options.MaxTokensLimit}).");
         }
 
-        if (!(options.TokensPerSecond > 0) || double.IsInfinity(options.TokensPerSecond))
+        for (var i = 0; i < options.Models.Count; i++)
         {
-            failures.Add($"{prefix}:TokensPerSecond must be a positive finite number (was {options.TokensPerSecond}).");
+            if (string.IsNullOrWhiteSpace(options.Models[i]))
+            {
+                failures.Add($"{Section}:Models:{i} must not be empty.");
+            }
         }
 
-        if (options.MaxTokensLimit < 1)
+        foreach (var (key, value) in options.RequireHeaders)
         {
-            failures.Add($"{prefix}:MaxTokensLimit must be at least 1 (was {options.MaxTokensLimit}).");
+            if (string.IsNullOrWhiteSpace(key) || value is null)
+            {
+                failures.Add($"{Section}:RequireHeaders:{key} needs a name and a value.");
+            }
         }
 
-        if (options.DefaultMaxTokens < 1 || options.DefaultMaxTokens > options.MaxTokensLimit)
+        foreach (var (key, value) in options.RequireQuery)
         {
-            failures.Add($"{prefix}:DefaultMaxTokens must be between 1 and MaxTokensLimit (was {options.DefaultMaxTokens}).");
+            if (string.IsNullOrWhiteSpace(key) || value is null)
+            {
+                failures.Add($"{Section}:RequireQuery:{key} needs a name and a value.");
+            }
         }
-
-        if (string.IsNullOrWhiteSpace(options.Model))
-        {
-            failures.Add($"{prefix}:Model must not be empty.");
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

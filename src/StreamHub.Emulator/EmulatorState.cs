@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using StreamHub.Emulator.Faults;
 
 namespace StreamHub.Emulator;
@@ -6,10 +7,16 @@ namespace StreamHub.Emulator;
 /// What the emulator has seen and what it has been told to do next: counters, the scripted fault queue and
 /// the last requests. One instance per emulator; thread-safe.
 /// </summary>
-public sealed class EmulatorState
+public sealed class EmulatorState(IOptions<EmulatorOptions> options)
 {
     /// <summary>How many requests <see cref="GetRequests"/> keeps.</summary>
-    public const int RequestLogCapacity = 200;
+    public const int RequestLogCapacity = 1000;
+
+    /// <summary>The most of one body the log keeps.</summary>
+    public const int MaxRecordedBodyBytes = 4 * 1024 * 1024;
+
+    /// <summary>The most body text the whole log keeps: the oldest requests leave first.</summary>
+    public const long MaxRecordedBodyTotal = 64L * 1024 * 1024;
 
     private readonly Lock _gate = new();
     private readonly Queue<string> _script = new();
@@ -19,6 +26,11 @@ public sealed class EmulatorState
     private long _total;
     private long _completed;
     private long _aborted;
+    private long _logged;
+    private long _bodyChars;
+
+    /// <summary><c>Emulator:AllowFaultDirectives</c>: whether directives and the script may inject faults.</summary>
+    public bool FaultsAllowed => options.Value.AllowFaultDirectives;
 
     /// <summary>Chat-completion requests being served right now.</summary>
     public int OpenStreams => Volatile.Read(ref _open);
@@ -44,7 +56,7 @@ public sealed class EmulatorState
     public EmulatorStats GetStats() => new(
         OpenStreams, Interlocked.Read(ref _total), Interlocked.Read(ref _completed), Interlocked.Read(ref _aborted));
 
-    /// <summary>The last <see cref="RequestLogCapacity"/> requests, oldest first.</summary>
+    /// <summary>The last <see cref="RequestLogCapacity"/> requests to <c>/v1/*</c> (refused ones too), oldest first.</summary>
     public IReadOnlyList<EmulatorRequestRecord> GetRequests()
     {
         lock (_gate)
@@ -58,9 +70,15 @@ public sealed class EmulatorState
     /// Every spec is checked first, so a typo fails here instead of silently doing nothing later.
     /// </summary>
     /// <exception cref="FormatException">A spec has an unknown key or a bad value.</exception>
+    /// <exception cref="InvalidOperationException"><c>Emulator:AllowFaultDirectives</c> is off.</exception>
     public void SetScript(IEnumerable<string> faults)
     {
         ArgumentNullException.ThrowIfNull(faults);
+        if (!FaultsAllowed)
+        {
+            throw new InvalidOperationException("Fault injection is off (Emulator:AllowFaultDirectives=false).");
+        }
+
         var specs = faults.Select(f => f ?? string.Empty).ToList();
         foreach (var spec in specs)
         {
@@ -92,6 +110,8 @@ public sealed class EmulatorState
         {
             _script.Clear();
             _log.Clear();
+            _bodyChars = 0;
+            _logged = 0;
             Interlocked.Exchange(ref _total, 0);
             Interlocked.Exchange(ref _completed, 0);
             Interlocked.Exchange(ref _aborted, 0);
@@ -122,20 +142,21 @@ public sealed class EmulatorState
     {
         lock (_gate)
         {
-            return _script.TryDequeue(out var spec) ? spec : null;
+            return FaultsAllowed && _script.TryDequeue(out var spec) ? spec : null;
         }
     }
 
+    /// <summary>Logs a request under the next arrival number.</summary>
     internal void Record(EmulatorRequestRecord request)
     {
         lock (_gate)
         {
-            if (_log.Count == RequestLogCapacity)
+            _log.Enqueue(request with { Seq = ++_logged });
+            _bodyChars += request.Body.Length;
+            while (_log.Count > RequestLogCapacity || (_bodyChars > MaxRecordedBodyTotal && _log.Count > 1))
             {
-                _log.Dequeue();
+                _bodyChars -= _log.Dequeue().Body.Length;
             }
-
-            _log.Enqueue(request);
         }
     }
 }

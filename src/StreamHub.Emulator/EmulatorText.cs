@@ -49,6 +49,9 @@ public static class EmulatorText
         return tokens;
     }
 
+    /// <summary>The <paramref name="count"/> reasoning deltas <c>reasoning=N</c> asks for (the answer to a derived prompt).</summary>
+    public static IReadOnlyList<string> Reasoning(string prompt, int count) => Tokens("reasoning: " + prompt, count);
+
     /// <summary>The whole answer, as a non-streaming completion returns it.</summary>
     public static string Text(string prompt, int maxTokens) => string.Concat(Tokens(prompt, maxTokens));
 

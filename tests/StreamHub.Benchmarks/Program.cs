@@ -1,12 +1,15 @@
 using BenchmarkDotNet.Running;
 using StreamHub.Benchmarks.Load;
 using StreamHub.Benchmarks.Micro;
+using StreamHub.Benchmarks.Soak;
 
 namespace StreamHub.Benchmarks;
 
 /// <summary>
-/// <c>load</c>: one step (N streams at R tokens/s) through StreamHub and directly against the emulator.
+/// <c>load</c>: one step (N streams at R tokens/s) through every peer: direct from the emulator, nginx, YARP,
+/// and StreamHub (SignalR JSON and MessagePack, and its <c>/v1/chat/completions</c>).
 /// <c>ladder</c>: the scale ladder (100, 1,000, 5,000, 10,000 streams), stopping at the first step that fails.
+/// <c>soak</c>: N streams through one peer for D minutes, new streams replacing finished ones, sampled every 10 s.
 /// <c>micro</c>: BenchmarkDotNet over the hot path (arguments after <c>micro</c> go to BenchmarkSwitcher).
 /// </summary>
 internal static class BenchmarkProgram
@@ -22,10 +25,11 @@ internal static class BenchmarkProgram
                 return 0;
             case "load":
             case "ladder":
+            case "soak":
                 LoadOptions options;
                 try
                 {
-                    options = LoadOptions.Parse(rest, ladder: command == "ladder");
+                    options = LoadOptions.Parse(rest, command);
                 }
                 catch (FormatException e)
                 {
@@ -34,7 +38,7 @@ internal static class BenchmarkProgram
                     return 2;
                 }
 
-                return await LoadRunner.RunAsync(options);
+                return command == "soak" ? await SoakRunner.RunAsync(options) : await LoadRunner.RunAsync(options);
             default:
                 Console.WriteLine(LoadOptions.Usage);
                 return command == "help" ? 0 : 2;

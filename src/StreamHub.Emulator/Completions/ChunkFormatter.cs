@@ -1,11 +1,13 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
+using StreamHub.Emulator.Conversation;
 using StreamHub.Emulator.Faults;
 
 namespace StreamHub.Emulator.Completions;
 
 /// <summary>
-/// The JSON of every chunk and completion one response sends, shaped by the chosen dialect. It writes into a
+/// The JSON of every chunk one streamed response sends, shaped by the chosen dialect. It writes into a
 /// caller-supplied writer so the streaming loop reuses one buffer for the whole response.
 /// </summary>
 internal sealed class ChunkFormatter(CompletionPlan plan)
@@ -15,146 +17,135 @@ internal sealed class ChunkFormatter(CompletionPlan plan)
     /// <summary>OpenAI and vLLM open with a role-only chunk; the others put the role on the first delta.</summary>
     public bool SendsRoleChunk => Dialect is EmulatorDialect.OpenAi or EmulatorDialect.Vllm;
 
+    /// <summary>DeepSeek reports usage on its finish chunk instead of a separate usage chunk.</summary>
+    public bool UsageOnFinish => Dialect == EmulatorDialect.DeepSeek;
+
     public void RoleChunk(Utf8JsonWriter w)
     {
-        StartChunk(w);
-        StartChoice(w);
-        w.WriteString("role", "assistant");
+        StartDelta(w, withRole: true);
         w.WriteString("content", string.Empty);
         if (Dialect == EmulatorDialect.OpenAi)
         {
             w.WriteNull("refusal");
         }
 
-        EndChoice(w, finishReason: null);
-        w.WriteEndObject();
+        EndChunk(w, finishReason: null);
     }
 
-    /// <summary>A reasoning delta: DeepSeek's <c>reasoning_content</c> or Ollama's <c>reasoning</c>.</summary>
+    /// <summary>A reasoning delta: <c>reasoning_content</c> (DeepSeek and others) or Ollama's <c>reasoning</c>.</summary>
     public void ReasoningChunk(Utf8JsonWriter w, string text, bool withRole)
     {
-        StartChunk(w);
-        StartChoice(w);
-        if (withRole)
+        StartDelta(w, withRole);
+        if (Dialect == EmulatorDialect.Ollama)
         {
-            w.WriteString("role", "assistant");
-        }
-
-        if (Dialect == EmulatorDialect.DeepSeek)
-        {
-            w.WriteNull("content");
-            RawJson.WriteString(w, "reasoning_content", text);
+            w.WriteString("content", string.Empty);
         }
         else
         {
-            w.WriteString("content", string.Empty);
-            RawJson.WriteString(w, "reasoning", text);
+            w.WriteNull("content");
         }
 
-        EndChoice(w, finishReason: null);
-        w.WriteEndObject();
+        RawJson.WriteString(w, plan.ReasoningField, text);
+        EndChunk(w, finishReason: null);
     }
 
     public void ContentChunk(Utf8JsonWriter w, string text, bool withRole)
     {
-        StartChunk(w);
-        StartChoice(w);
-        if (withRole)
-        {
-            w.WriteString("role", "assistant");
-        }
-
-        RawJson.WriteString(w, "content", text);
+        // Benchmarks on the same machine subtract this from their own Stopwatch on arrival.
+        var emitted = Stopwatch.GetTimestamp();
+        StartDelta(w, withRole);
+        RawJson.WriteString(w, "content", plan.Fault.StampText ? string.Create(CultureInfo.InvariantCulture, $"{text}@{emitted}") : text);
         if (Dialect == EmulatorDialect.DeepSeek)
         {
             w.WriteNull("reasoning_content");
         }
 
         EndChoice(w, finishReason: null);
-
-        // Benchmarks on the same machine subtract this from their own Stopwatch on arrival.
-        w.WriteNumber("x_emit_ts", Stopwatch.GetTimestamp());
+        w.WriteNumber("x_emit_ts", emitted);
         w.WriteEndObject();
     }
 
-    public void ToolCallChunk(Utf8JsonWriter w)
+    public void RefusalChunk(Utf8JsonWriter w, string text, bool withRole)
     {
-        StartChunk(w);
-        StartChoice(w);
+        StartDelta(w, withRole);
+        if (withRole)
+        {
+            w.WriteNull("content");
+        }
+
+        RawJson.WriteString(w, "refusal", text);
+        EndChunk(w, finishReason: null);
+    }
+
+    /// <summary>A call's first delta: index, id, type and name; the arguments too when they come whole.</summary>
+    public void ToolStartChunk(Utf8JsonWriter w, ToolCallPlan call, bool whole, bool withRole)
+    {
+        StartDelta(w, withRole);
+        if (withRole)
+        {
+            w.WriteNull("content");
+        }
+
         w.WriteStartArray("tool_calls");
         w.WriteStartObject();
-        w.WriteNumber("index", 0);
-        w.WriteString("id", plan.Id.Replace("chatcmpl", "call", StringComparison.Ordinal));
+        w.WriteNumber("index", call.Index);
+        w.WriteString("id", call.Id);
         w.WriteString("type", "function");
         w.WriteStartObject("function");
-        w.WriteString("name", "lookup");
-        w.WriteString("arguments", "{\"query\":\"emulator\"}");
+        w.WriteString("name", call.Name);
+        RawJson.WriteString(w, "arguments", whole ? call.Arguments : string.Empty);
         w.WriteEndObject();
         w.WriteEndObject();
         w.WriteEndArray();
-        EndChoice(w, finishReason: null);
+        EndChunk(w, finishReason: null);
+    }
+
+    /// <summary>The next fragment of one call's arguments.</summary>
+    public void ToolArgumentsChunk(Utf8JsonWriter w, int index, string fragment)
+    {
+        StartDelta(w, withRole: false);
+        w.WriteStartArray("tool_calls");
+        w.WriteStartObject();
+        w.WriteNumber("index", index);
+        w.WriteStartObject("function");
+        RawJson.WriteString(w, "arguments", fragment);
         w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteEndArray();
+        EndChunk(w, finishReason: null);
     }
 
     /// <summary>The empty delta with the finish reason; DeepSeek also carries usage here.</summary>
-    public void FinishChunk(Utf8JsonWriter w, int completionTokens)
+    public void FinishChunk(Utf8JsonWriter w)
     {
         StartChunk(w);
         StartChoice(w);
         EndChoice(w, plan.FinishReason);
         if (UsageOnFinish)
         {
-            WriteUsage(w, completionTokens);
+            UsageJson.Write(w, plan);
         }
 
         w.WriteEndObject();
     }
 
-    /// <summary>DeepSeek reports usage on its finish chunk instead of a separate usage chunk.</summary>
-    public bool UsageOnFinish => Dialect == EmulatorDialect.DeepSeek;
-
-    public void UsageChunk(Utf8JsonWriter w, int completionTokens)
+    public void UsageChunk(Utf8JsonWriter w)
     {
         StartChunk(w);
         w.WriteStartArray("choices");
         w.WriteEndArray();
-        WriteUsage(w, completionTokens);
+        UsageJson.Write(w, plan);
         w.WriteEndObject();
     }
 
-    /// <summary>vLLM's mid-stream failure: an error object in place of a chunk.</summary>
-    public static void ErrorEvent(Utf8JsonWriter w)
+    private void StartDelta(Utf8JsonWriter w, bool withRole)
     {
-        w.WriteStartObject();
-        w.WriteStartObject("error");
-        w.WriteString("message", "Emulated failure while generating the response.");
-        w.WriteString("type", "internal_error");
-        w.WriteNumber("code", 500);
-        w.WriteEndObject();
-        w.WriteEndObject();
-    }
-
-    /// <summary>The non-streaming <c>chat.completion</c> object.</summary>
-    public void Completion(Utf8JsonWriter w, string text, int completionTokens)
-    {
-        w.WriteStartObject();
-        w.WriteString("id", plan.Id);
-        w.WriteString("object", "chat.completion");
-        w.WriteNumber("created", plan.Created);
-        w.WriteString("model", plan.Model);
-        w.WriteStartArray("choices");
-        w.WriteStartObject();
-        w.WriteNumber("index", 0);
-        w.WriteStartObject("message");
-        w.WriteString("role", "assistant");
-        RawJson.WriteString(w, "content", text);
-        w.WriteEndObject();
-        w.WriteNull("logprobs");
-        w.WriteString("finish_reason", plan.FinishReason);
-        w.WriteEndObject();
-        w.WriteEndArray();
-        WriteUsage(w, completionTokens);
-        w.WriteEndObject();
+        StartChunk(w);
+        StartChoice(w);
+        if (withRole)
+        {
+            w.WriteString("role", "assistant");
+        }
     }
 
     private void StartChunk(Utf8JsonWriter w)
@@ -178,6 +169,12 @@ internal sealed class ChunkFormatter(CompletionPlan plan)
         w.WriteStartObject("delta");
     }
 
+    private void EndChunk(Utf8JsonWriter w, string? finishReason)
+    {
+        EndChoice(w, finishReason);
+        w.WriteEndObject();
+    }
+
     private void EndChoice(Utf8JsonWriter w, string? finishReason)
     {
         w.WriteEndObject();
@@ -198,14 +195,5 @@ internal sealed class ChunkFormatter(CompletionPlan plan)
 
         w.WriteEndObject();
         w.WriteEndArray();
-    }
-
-    private void WriteUsage(Utf8JsonWriter w, int completionTokens)
-    {
-        w.WriteStartObject("usage");
-        w.WriteNumber("prompt_tokens", plan.PromptTokens);
-        w.WriteNumber("completion_tokens", completionTokens);
-        w.WriteNumber("total_tokens", plan.PromptTokens + completionTokens);
-        w.WriteEndObject();
     }
 }

@@ -7,8 +7,12 @@ namespace StreamHub.Emulator.Completions;
 /// <summary>OpenAI-shaped error answers: <c>{"error":{"message","type","param","code"}}</c>.</summary>
 internal static class OpenAiErrors
 {
-    public static async Task WriteAsync(HttpContext http, int status, string type, string? code, string message, CancellationToken ct)
+    public static Task WriteAsync(HttpContext http, int status, string type, string? code, string message, CancellationToken ct) =>
+        WriteAsync(http, new OpenAiError(status, type, code, null, message), ct);
+
+    public static async Task WriteAsync(HttpContext http, OpenAiError error, CancellationToken ct)
     {
+        var (status, type, code, param, message) = (error.Status, error.Type, error.Code, error.Param, error.Message);
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var w = new Utf8JsonWriter(buffer))
         {
@@ -16,7 +20,15 @@ internal static class OpenAiErrors
             w.WriteStartObject("error");
             w.WriteString("message", message);
             w.WriteString("type", type);
-            w.WriteNull("param");
+            if (param is null)
+            {
+                w.WriteNull("param");
+            }
+            else
+            {
+                w.WriteString("param", param);
+            }
+
             if (code is null)
             {
                 w.WriteNumber("code", status);
@@ -39,22 +51,7 @@ internal static class OpenAiErrors
     public static Task WriteStatusFaultAsync(HttpContext http, FaultSpec fault, TimeProvider time, CancellationToken ct)
     {
         var status = fault.Status ?? StatusCodes.Status500InternalServerError;
-        var headers = http.Response.Headers;
-        if (fault.RetryAfterSeconds is { } seconds)
-        {
-            headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        if (fault.RetryAfterDateSeconds is { } dateSeconds)
-        {
-            headers.RetryAfter = time.GetUtcNow().AddSeconds(dateSeconds).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        if (fault.RetryAfterMs is { } ms)
-        {
-            headers["retry-after-ms"] = ms.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
+        RetryHeaders.Apply(http.Response.Headers, fault, time);
         var (type, code) = Describe(status);
         return WriteAsync(http, status, type, code, $"Emulated upstream failure: HTTP {status}.", ct);
     }

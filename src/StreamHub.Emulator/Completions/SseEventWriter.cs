@@ -20,11 +20,14 @@ internal sealed class SseEventWriter : IDisposable
     private readonly ArrayBufferWriter<byte> _buffer = new(512);
     private readonly Utf8JsonWriter _json;
     private readonly List<int> _cuts = [];
+    private readonly bool _pings;
 
-    public SseEventWriter(PipeWriter pipe, bool crlf, bool split)
+    /// <param name="pings">Keep-alives as Anthropic sends them (<c>event: ping</c>) instead of SSE comments.</param>
+    public SseEventWriter(PipeWriter pipe, bool crlf, bool split, bool pings = false)
     {
         _pipe = pipe;
         _split = split;
+        _pings = pings;
         _eol = crlf ? "\r\n"u8.ToArray() : "\n"u8.ToArray();
         _json = new Utf8JsonWriter(_buffer, JsonOptions);
     }
@@ -38,6 +41,28 @@ internal sealed class SseEventWriter : IDisposable
         _buffer.Write("data: "u8);
         _json.Reset(_buffer);
         return _json;
+    }
+
+    /// <summary>Starts a named event (<c>event: name</c>, then <c>data:</c>), as Anthropic frames every event.</summary>
+    public Utf8JsonWriter BeginEvent(string name)
+    {
+        _buffer.ResetWrittenCount();
+        WriteEventLine(name);
+        _buffer.Write("data: "u8);
+        _json.Reset(_buffer);
+        return _json;
+    }
+
+    /// <summary>A named event whose data is not JSON (a deliberately broken one).</summary>
+    public ValueTask SendRawEventAsync(string name, ReadOnlySpan<byte> payload, CancellationToken ct)
+    {
+        _buffer.ResetWrittenCount();
+        WriteEventLine(name);
+        _buffer.Write("data: "u8);
+        _buffer.Write(payload);
+        _buffer.Write(_eol);
+        _buffer.Write(_eol);
+        return SendAsync(ct);
     }
 
     public ValueTask SendDataAsync(CancellationToken ct)
@@ -59,14 +84,26 @@ internal sealed class SseEventWriter : IDisposable
         return SendAsync(ct);
     }
 
-    /// <summary>An SSE comment: readers must ignore it, idle timers should see it as life.</summary>
+    /// <summary>An SSE comment (or Anthropic's <c>ping</c> event): readers must ignore it, idle timers should see it as life.</summary>
     public ValueTask SendKeepAliveAsync(CancellationToken ct)
     {
+        if (_pings)
+        {
+            return SendRawEventAsync("ping", "{\"type\":\"ping\"}"u8, ct);
+        }
+
         _buffer.ResetWrittenCount();
         _buffer.Write(": keep-alive"u8);
         _buffer.Write(_eol);
         _buffer.Write(_eol);
         return SendAsync(ct);
+    }
+
+    private void WriteEventLine(string name)
+    {
+        _buffer.Write("event: "u8);
+        System.Text.EncodingExtensions.GetBytes(System.Text.Encoding.UTF8, name.AsSpan(), _buffer);
+        _buffer.Write(_eol);
     }
 
     private async ValueTask SendAsync(CancellationToken ct)

@@ -1,9 +1,10 @@
 namespace StreamHub.Emulator.Completions;
 
 /// <summary>
-/// Writes one <c>stream: true</c> answer: chunks paced by <see cref="TokenPacer"/>, then the finish chunk,
-/// usage and <c>[DONE]</c>, unless a mid-stream fault ends it first. The "-after=N" faults fire once N
-/// content tokens have been sent; with N at or beyond the answer's length they fire before the finish chunk.
+/// Writes one <c>stream: true</c> answer: deltas (reasoning, content, refusal, tool calls) paced by
+/// <see cref="TokenPacer"/>, then the finish chunk, usage and <c>[DONE]</c>, unless a mid-stream fault ends it
+/// first. The "-after=N" faults fire once N answer deltas (content, refusal, tool-call argument fragments;
+/// not reasoning) have been sent; with N at or beyond the answer's length they fire before the finish chunk.
 /// </summary>
 internal sealed class StreamingResponse(HttpContext http, CompletionPlan plan, TimeProvider time)
 {
@@ -42,49 +43,38 @@ internal sealed class StreamingResponse(HttpContext http, CompletionPlan plan, T
             roleSent = true;
         }
 
-        if (plan.HasReasoning)
+        var sent = 0;
+        foreach (var step in ReplyStep.Of(plan.Reply))
         {
-            foreach (var thought in CompletionPlan.ReasoningTokens)
-            {
-                await pacer.NextAsync(ct);
-                chunks.ReasoningChunk(events.BeginData(), thought, withRole: !roleSent);
-                await events.SendDataAsync(ct);
-                roleSent = true;
-            }
-        }
-
-        var tokens = plan.Tokens;
-        for (var i = 0; i <= tokens.Count; i++)
-        {
-            var interruption = await InterruptAsync(i, events, pacer, ct);
-            if (interruption != Interruption.None)
+            if (step.Counts && await InterruptAsync(sent, events, pacer, ct) is var interruption and not Interruption.None)
             {
                 return interruption == Interruption.Dropped;
             }
 
-            if (i == tokens.Count)
-            {
-                break;
-            }
-
             await pacer.NextAsync(ct);
-            chunks.ContentChunk(events.BeginData(), tokens[i], withRole: !roleSent);
+            Write(chunks, events.BeginData(), step, withRole: !roleSent);
             await events.SendDataAsync(ct);
             roleSent = true;
+            sent += step.Counts ? 1 : 0;
         }
 
-        if (fault.ToolCalls)
+        if (await InterruptAsync(sent, events, pacer, ct) is var last and not Interruption.None)
         {
-            chunks.ToolCallChunk(events.BeginData());
+            return last == Interruption.Dropped;
+        }
+
+        if (plan.Reply.LegacyToolCall)
+        {
+            chunks.ToolStartChunk(events.BeginData(), plan.Reply.ToolCalls[0], whole: true, withRole: !roleSent);
             await events.SendDataAsync(ct);
         }
 
-        chunks.FinishChunk(events.BeginData(), tokens.Count);
+        chunks.FinishChunk(events.BeginData());
         await events.SendDataAsync(ct);
 
         if (plan.IncludeUsage && !chunks.UsageOnFinish)
         {
-            chunks.UsageChunk(events.BeginData(), tokens.Count);
+            chunks.UsageChunk(events.BeginData());
             await events.SendDataAsync(ct);
         }
 
@@ -94,6 +84,18 @@ internal sealed class StreamingResponse(HttpContext http, CompletionPlan plan, T
         }
 
         return false;
+    }
+
+    private static void Write(ChunkFormatter chunks, System.Text.Json.Utf8JsonWriter w, ReplyStep step, bool withRole)
+    {
+        switch (step.Kind)
+        {
+            case ReplyStepKind.Reasoning: chunks.ReasoningChunk(w, step.Text, withRole); break;
+            case ReplyStepKind.Content: chunks.ContentChunk(w, step.Text, withRole); break;
+            case ReplyStepKind.Refusal: chunks.RefusalChunk(w, step.Text, withRole); break;
+            case ReplyStepKind.ToolStart: chunks.ToolStartChunk(w, step.Call!, step.WholeCall, withRole); break;
+            default: chunks.ToolArgumentsChunk(w, step.Call!.Index, step.Text); break;
+        }
     }
 
     /// <summary>Applies the fault that is due after <paramref name="sent"/> content tokens, if any.</summary>
@@ -116,7 +118,7 @@ internal sealed class StreamingResponse(HttpContext http, CompletionPlan plan, T
 
         if (fault.ErrorAfter == sent)
         {
-            ChunkFormatter.ErrorEvent(events.BeginData());
+            ErrorEvent(events.BeginData());
             await events.SendDataAsync(ct);
             await events.SendRawDataAsync("[DONE]"u8, ct);
             return Interruption.Ended;
@@ -139,5 +141,17 @@ internal sealed class StreamingResponse(HttpContext http, CompletionPlan plan, T
         }
 
         return Interruption.None;
+    }
+
+    /// <summary>vLLM's mid-stream failure: an error object in place of a chunk.</summary>
+    private static void ErrorEvent(System.Text.Json.Utf8JsonWriter w)
+    {
+        w.WriteStartObject();
+        w.WriteStartObject("error");
+        w.WriteString("message", "Emulated failure while generating the response.");
+        w.WriteString("type", "internal_error");
+        w.WriteNumber("code", 500);
+        w.WriteEndObject();
+        w.WriteEndObject();
     }
 }

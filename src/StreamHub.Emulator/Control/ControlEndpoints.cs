@@ -11,8 +11,15 @@ internal static class ControlEndpoints
         var group = app.MapGroup("/emulator").WithTags("Emulator control");
         group.MapGet("/stats", (EmulatorState state) => TypedResults.Json(state.GetStats(), EmulatorJsonContext.Default.EmulatorStats))
             .WithName("EmulatorStats").WithSummary("Open, total, completed and aborted chat-completion requests.");
-        group.MapGet("/requests", (EmulatorState state) => TypedResults.Json(state.GetRequests(), EmulatorJsonContext.Default.IReadOnlyListEmulatorRequestRecord))
-            .WithName("EmulatorRequests").WithSummary("The last 200 chat-completion requests, oldest first.");
+        group.MapGet("/requests", (EmulatorState state, string? path, int? last) =>
+            {
+                IEnumerable<EmulatorRequestRecord> records = state.GetRequests();
+                records = path is null ? records : records.Where(r => r.Path == path);
+                IReadOnlyList<EmulatorRequestRecord> list = last is > 0 ? [.. records.TakeLast(last.Value)] : [.. records];
+                return TypedResults.Json(list, EmulatorJsonContext.Default.IReadOnlyListEmulatorRequestRecord);
+            })
+            .WithName("EmulatorRequests")
+            .WithSummary("The last 1000 requests to /v1/* (body, headers, query, parsed chat), oldest first; ?path= filters, ?last=N keeps the newest N.");
         group.MapPost("/script", SetScriptAsync)
             .WithName("EmulatorSetScript").WithSummary("Replaces the fault script: the next requests take these specs in order.");
         group.MapDelete("/script", (EmulatorState state) =>
@@ -30,6 +37,11 @@ internal static class ControlEndpoints
     private static async Task<Results<JsonHttpResult<ScriptAccepted>, ProblemHttpResult>> SetScriptAsync(
         HttpContext http, EmulatorState state)
     {
+        if (!state.FaultsAllowed)
+        {
+            return TypedResults.Problem("Fault injection is off (Emulator:AllowFaultDirectives=false).", statusCode: StatusCodes.Status403Forbidden);
+        }
+
         try
         {
             var body = await JsonSerializer.DeserializeAsync(http.Request.Body, EmulatorJsonContext.Default.ScriptRequest, http.RequestAborted);

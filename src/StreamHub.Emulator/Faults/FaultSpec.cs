@@ -30,7 +30,24 @@ internal sealed class FaultSpec
     public bool Crlf { get; private set; }
     public bool ToolCalls { get; private set; }
     public bool NoDone { get; private set; }
+
+    /// <summary>
+    /// Benchmarks only: every content token's text ends with <c>@</c> and the emit moment (Stopwatch ticks),
+    /// so a consumer behind a gateway that re-frames tokens (SignalR, its own SSE) can still tell when each
+    /// token left the emulator. Absent, tokens are the plain answer (<c>x_emit_ts</c> carries the same moment).
+    /// </summary>
+    public bool StampText { get; private set; }
     public EmulatorDialect Dialect { get; private set; }
+    public int? ToolCount { get; private set; }
+    public string? ToolName { get; private set; }
+    public bool Parallel { get; private set; }
+    public int? ArgFragments { get; private set; }
+    public int? Reasoning { get; private set; }
+    public int? ReasoningTokens { get; private set; }
+    public bool Refusal { get; private set; }
+    public int? CachedTokens { get; private set; }
+    public int? CacheWriteTokens { get; private set; }
+    public int? PromptTokens { get; private set; }
 
     /// <summary>Parses <paramref name="spec"/>; null or blank means no fault.</summary>
     /// <exception cref="FormatException">An unknown key, a missing value or a value out of range.</exception>
@@ -76,7 +93,18 @@ internal sealed class FaultSpec
             case "crlf": Crlf = Flag(key, value); break;
             case "tool-calls": ToolCalls = Flag(key, value); break;
             case "no-done": NoDone = Flag(key, value); break;
+            case "stamp-text": StampText = Flag(key, value); break;
             case "dialect": Dialect = ParseDialect(value); break;
+            case "tools": ToolCount = Int(key, value, 0, 64); break;
+            case "tool": ToolName = Name(key, value); break;
+            case "parallel": Parallel = Flag(key, value); break;
+            case "arg-fragments": ArgFragments = Int(key, value, 1, 10_000); break;
+            case "reasoning": Reasoning = Int(key, value, 0, 100_000); break;
+            case "reasoning-tokens": ReasoningTokens = Int(key, value); break;
+            case "refusal": Refusal = Flag(key, value); break;
+            case "cached": CachedTokens = Int(key, value); break;
+            case "cache-write": CacheWriteTokens = Int(key, value); break;
+            case "prompt-tokens": PromptTokens = Int(key, value, 1); break;
             default: throw new FormatException($"Unknown emulator fault key '{key}'.");
         }
     }
@@ -90,6 +118,10 @@ internal sealed class FaultSpec
 
         return n;
     }
+
+    private static string Name(string key, string? value) => string.IsNullOrEmpty(value)
+        ? throw new FormatException($"Emulator fault '{key}' needs a name (got none).")
+        : value;
 
     private static double Rate(string key, string? value)
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using StreamHub.Identity;
+using StreamHub.Validation;
 
 namespace StreamHub.Admin;
 
@@ -12,10 +13,7 @@ internal static class AdminExtensions
     /// </summary>
     public static IHostApplicationBuilder AddAdmin(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<AdminOptions>()
-            .BindConfiguration(AdminOptions.Section)
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
+        builder.Services.AddSettings<AdminOptions, AdminOptionsValidator>(AdminOptions.Section);
         builder.Services.AddSingleton<AdmissionLimitsEditor>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecurityTransformer>());

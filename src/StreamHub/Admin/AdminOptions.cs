@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace StreamHub.Admin;
 
 /// <summary>
@@ -9,6 +11,8 @@ internal sealed class AdminOptions
 {
     public const string Section = "Admin";
 
+    /// <summary>Empty counts as absent (a regular expression passes an empty value).</summary>
+    [RegularExpression(@"^[\s\S]{16,}$", ErrorMessage = "{0} must be at least 16 characters (or absent to turn the admin endpoints off)")]
     public string? ApiKey { get; set; }
 
     public bool? PublicApiDocs { get; set; }

@@ -1,11 +1,6 @@
-using Microsoft.Extensions.Options;
+using StreamHub.Validation;
 
 namespace StreamHub.Admin;
 
-internal sealed class AdminOptionsValidator : IValidateOptions<AdminOptions>
-{
-    public ValidateOptionsResult Validate(string? name, AdminOptions options)
-        => options.ApiKey is { Length: > 0 and < 16 }
-            ? ValidateOptionsResult.Fail("Admin:ApiKey must be at least 16 characters (or absent to turn the admin endpoints off)")
-            : ValidateOptionsResult.Success;
-}
+/// <summary>The <c>Admin</c> rules: the annotations on <see cref="AdminOptions"/> (no rule spans fields yet).</summary>
+internal sealed class AdminOptionsValidator() : SettingsValidator<AdminOptions>(AdminOptions.Section);

@@ -5,10 +5,13 @@ namespace StreamHub.Admin;
 
 /// <summary>
 /// The admission limits in force (<see cref="IStreamAdmission.Limits"/>), starting from the <c>Admission</c>
-/// settings and changed by operators through <see cref="IStreamAdmission.UpdateLimits"/>. Changes live in memory
-/// (with <c>Admission:Scope=Cluster</c>, in Redis for the whole cluster): a restart returns to the settings.
+/// settings and changed by operators through <see cref="IStreamAdmission.UpdateLimits"/>. A change must pass every
+/// validator start-up runs on the <c>Admission</c> section. Changes live in memory (with
+/// <c>Admission:Scope=Cluster</c>, in Redis for the whole cluster): a restart returns to the settings.
 /// </summary>
-internal sealed class AdmissionLimitsEditor(IStreamAdmission admission)
+internal sealed class AdmissionLimitsEditor(
+    IEnumerable<IValidateOptions<AdmissionOptions>> validators,
+    IStreamAdmission admission)
 {
     private readonly Lock _lock = new();
 
@@ -57,18 +60,22 @@ internal sealed class AdmissionLimitsEditor(IStreamAdmission admission)
         }
     }
 
-    // The validator's messages start with the setting's key ("Admission:QueueLimits:Low must ..."): the
-    // field is that key in the body's camelCase ("queueLimits.low").
-    private static Dictionary<string, string[]> Validate(AdmissionOptions options)
+    // Every message names the setting's key ("Admission:QueueLimits:Low must ..."): the field is that key
+    // in the body's camelCase ("queueLimits.low").
+    private Dictionary<string, string[]> Validate(AdmissionOptions options)
     {
-        var result = new AdmissionOptionsValidator().Validate(null, options);
         var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        if (result.Failed)
+        foreach (var validator in validators)
         {
+            var result = validator.Validate(Options.DefaultName, options);
+            if (!result.Failed)
+            {
+                continue;
+            }
+
             foreach (var failure in result.Failures)
             {
-                var key = failure.Split(' ', 2)[0];
-                var field = string.Join('.', key.Split(':').Skip(1).Select(static part => char.ToLowerInvariant(part[0]) + part[1..]));
+                var field = Field(failure);
                 if (!errors.TryGetValue(field, out var messages))
                 {
                     errors[field] = messages = [];
@@ -79,6 +86,21 @@ internal sealed class AdmissionLimitsEditor(IStreamAdmission admission)
         }
 
         return errors.ToDictionary(static e => e.Key, static e => e.Value.ToArray(), StringComparer.Ordinal);
+    }
+
+    private static string Field(string failure)
+    {
+        const string Prefix = AdmissionOptions.SectionName + ":";
+        foreach (var word in failure.Split(' '))
+        {
+            if (word.StartsWith(Prefix, StringComparison.Ordinal) && word.Length > Prefix.Length)
+            {
+                return string.Join('.', word[Prefix.Length..].TrimEnd('.', ',', ';').Split(':')
+                    .Select(static part => char.ToLowerInvariant(part[0]) + part[1..]));
+            }
+        }
+
+        return string.Empty;
     }
 
     private static AdminLimits ToLimits(AdmissionOptions options) => new(

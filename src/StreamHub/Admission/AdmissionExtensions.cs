@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using StreamHub.Admission.Cluster;
+using StreamHub.Validation;
 
 namespace StreamHub.Admission;
 
@@ -15,12 +16,7 @@ internal static class AdmissionExtensions
     public static IHostApplicationBuilder AddAdmission(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<AdmissionOptions>()
-            .Bind(builder.Configuration.GetSection(AdmissionOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.TryAddEnumerable(
-            ServiceDescriptor.Singleton<IValidateOptions<AdmissionOptions>, AdmissionOptionsValidator>());
+        builder.Services.AddSettings<AdmissionOptions, AdmissionOptionsValidator>(AdmissionOptions.SectionName);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AdmissionOptions>, ClusterScopeValidator>());
         builder.Services.TryAddSingleton(TimeProvider.System);
         if (builder.Configuration.WantsClusterAdmission())

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace StreamHub.Admission;
 
@@ -8,22 +9,26 @@ internal sealed class AdmissionOptions
     public const string SectionName = "Admission";
 
     /// <summary>The pool: how many upstream streams may run at once.</summary>
-    [Range(1, 100_000, ErrorMessage = "Admission:MaxConcurrentStreams must be between 1 and 100000")]
+    [Range(1, 100_000, ErrorMessage = "{0} must be between {1} and {2}")]
     public int MaxConcurrentStreams { get; set; } = 64;
 
     /// <summary>How many requests of each priority may wait; a request over the limit fails with <c>queue_full</c>.</summary>
+    [Required(ErrorMessage = "{0} must be set")]
+    [ValidateObjectMembers]
     public AdmissionQueueLimits QueueLimits { get; set; } = new();
 
     /// <summary>
     /// Share of the pool that non-critical requests may fill; the rest is headroom kept for critical ones.
     /// </summary>
-    [Range(0.0, 1.0, MinimumIsExclusive = true, ErrorMessage = "Admission:BackpressureThreshold must be in (0, 1]")]
+    [Range(0.0, 1.0, MinimumIsExclusive = true, ErrorMessage = "{0} must be in (0, 1]")]
     public double BackpressureThreshold { get; set; } = 0.8;
 
     /// <summary>Longest time a request waits in a queue before it fails with <c>queue_timeout</c>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00", ErrorMessage = "{0} must be greater than 0 and at most {2}")]
     public TimeSpan MaxQueueWait { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>A waiting request's effective priority rises one tier per interval waited, so low never starves.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00", ErrorMessage = "{0} must be greater than 0 and at most {2}")]
     public TimeSpan AgingInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>

@@ -9,6 +9,9 @@ internal interface IStreamProgress
 
     ValueTask UsageAsync(UsageReport usage);
 
-    /// <summary>The upstream's finish reason (<c>stop</c>, <c>length</c>, ...), when it gave one.</summary>
-    ValueTask FinishedAsync(string reason) => default;
+    /// <summary>
+    /// The model the upstream says answers (often a dated variant of the name asked for), as soon as its first
+    /// content event arrives: a front door that repeats it on every chunk (<c>/v1</c>) knows it before writing one.
+    /// </summary>
+    ValueTask ModelAsync(string model) => default;
 }

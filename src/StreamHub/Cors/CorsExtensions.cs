@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using StreamHub.Validation;
 using AspNetCorsOptions = Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions;
 
 namespace StreamHub.Cors;
@@ -18,11 +19,7 @@ internal static class CorsExtensions
     /// </summary>
     public static IHostApplicationBuilder AddBrowserCors(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<AllowedOriginsOptions>()
-            .BindConfiguration(AllowedOriginsOptions.Section)
-            .Validate(o => o.AllowedOrigins.TrueForAll(AllowedOriginsOptions.IsOrigin),
-                "Cors:AllowedOrigins: each entry must be an origin such as https://app.example.com or http://localhost:5173 (scheme, host and port only, no trailing slash)")
-            .ValidateOnStart();
+        builder.Services.AddSettings<AllowedOriginsOptions, AllowedOriginsOptionsValidator>(AllowedOriginsOptions.Section);
         builder.Services.AddCors();
         builder.Services.AddOptions<AspNetCorsOptions>()
             .Configure<IOptions<AllowedOriginsOptions>, IHostEnvironment>((cors, allowed, environment) =>

@@ -1,3 +1,5 @@
+using StreamHub.Validation;
+
 namespace StreamHub.Fanout;
 
 internal static class FanoutExtensions
@@ -9,26 +11,19 @@ internal static class FanoutExtensions
     /// </summary>
     public static IHostApplicationBuilder AddFanout(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<FanoutOptions>()
-            .BindConfiguration(FanoutOptions.Section)
-            .ValidateDataAnnotations()
-            .Validate(o => o.ResumeGrace >= TimeSpan.Zero, "Fanout:ResumeGrace must not be negative.")
-            .Validate(o => o.WatchExpiry > TimeSpan.Zero, "Fanout:WatchExpiry must be a positive TimeSpan.")
-            .ValidateOnStart();
-        builder.Services.AddOptions<RedisSettings>()
-            .BindConfiguration(RedisSettings.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddSettings<FanoutOptions, FanoutOptionsValidator>(FanoutOptions.Section);
+        builder.Services.AddSettings<RedisSettings, RedisSettingsValidator>(RedisSettings.Section);
         builder.Services.AddSingleton<TokenFanout>();
 
-        var redis = builder.Configuration.GetSection(RedisSettings.Section).Get<RedisSettings>();
-        if (string.IsNullOrWhiteSpace(redis?.ConnectionString))
+        // Which services exist depends on whether Redis is configured at all; the settings themselves
+        // (connection string, channel prefix) are read validated, from IOptions<RedisSettings>.
+        if (string.IsNullOrWhiteSpace(builder.Configuration[$"{RedisSettings.Section}:{nameof(RedisSettings.ConnectionString)}"]))
         {
             builder.Services.AddSingleton<IWatchStore, InMemoryWatchStore>();
         }
         else
         {
-            builder.AddRedisFanout(redis);
+            builder.AddRedisFanout();
         }
 
         return builder;

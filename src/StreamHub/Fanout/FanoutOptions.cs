@@ -7,24 +7,28 @@ internal sealed class FanoutOptions
 {
     public const string Section = "Fanout";
 
+    private const string Between = "{0} must be between {1} and {2}.";
+
     /// <summary>How long a <c>resumable</c> request's upstream outlives its caller.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = Between)]
     public TimeSpan ResumeGrace { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>The most tokens a request's watch buffer keeps (the oldest go first).</summary>
-    [Range(1, 10_000_000, ErrorMessage = "Fanout:WatchMaxLength must be between {1} and {2}.")]
+    [Range(1, 10_000_000, ErrorMessage = Between)]
     public int WatchMaxLength { get; set; } = 10_000;
 
     /// <summary>How long a watch buffer is kept after its request ends.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = Between)]
     public TimeSpan WatchExpiry { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
     /// In memory (one instance), the most tokens all finished requests' buffers may keep together; the
     /// oldest finished buffers go first beyond it. Running requests are never trimmed by it.
     /// </summary>
-    [Range(0, 1_000_000_000, ErrorMessage = "Fanout:WatchRetainedTokens must be between {1} and {2}.")]
+    [Range(typeof(long), "0", "1000000000", ErrorMessage = Between)]
     public long WatchRetainedTokens { get; set; } = 1_000_000;
 
     /// <summary>Group messages a request may have in flight before its stream waits for the fan-out.</summary>
-    [Range(16, 1_000_000, ErrorMessage = "Fanout:GroupBuffer must be between {1} and {2}.")]
+    [Range(16, 1_000_000, ErrorMessage = Between)]
     public int GroupBuffer { get; set; } = 4096;
 }

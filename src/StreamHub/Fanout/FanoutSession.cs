@@ -2,20 +2,33 @@ using StreamHub.Contracts;
 
 namespace StreamHub.Fanout;
 
-/// <summary>One request's fan-out, fed by the request's own stream in token order.</summary>
+/// <summary>
+/// One request's fan-out, fed by the request's own stream in order. It numbers every event of the request
+/// (text, reasoning, refusal, tool call, finish, usage) from 1 with no gaps: the <c>seq</c> every caller,
+/// watcher and group member sees. A survivor going on with a dead instance's request numbers on from the
+/// last <c>seq</c> already published (<paramref name="afterSeq"/>).
+/// </summary>
 internal sealed class FanoutSession(IWatchWriter watch, GroupSender? groupSender, long afterSeq = 0) : IAsyncDisposable
 {
     private long _seq = afterSeq;
     private bool _completed;
 
-    /// <summary>Tokens published so far (read by the operators' request list from another thread).</summary>
+    /// <summary>Events numbered so far (read by the operators' request list from another thread).</summary>
     public long Seq => Volatile.Read(ref _seq);
 
-    public ValueTask PublishAsync(string text)
+    /// <summary>The event with the request's next number.</summary>
+    public CompletionEvent Number(CompletionEvent item)
     {
-        var seq = ++_seq;
-        watch.Append(seq, text);
-        return groupSender?.SendTokenAsync(seq, text) ?? ValueTask.CompletedTask;
+        var seq = _seq + 1;
+        Volatile.Write(ref _seq, seq);
+        return item with { Seq = seq };
+    }
+
+    /// <summary>Keeps a numbered event for watchers and sends it to the group, if the request has one.</summary>
+    public ValueTask PublishAsync(CompletionEvent item)
+    {
+        watch.Append(item);
+        return groupSender?.SendAsync(item) ?? ValueTask.CompletedTask;
     }
 
     /// <summary>Ends the fan-out; <paramref name="code"/> is null on success.</summary>

@@ -1,16 +1,18 @@
 using System.Threading.Channels;
+using StreamHub.Contracts;
 
 namespace StreamHub.Fanout;
 
 /// <summary>
 /// Sends a request's group messages in order from one background loop, so the caller's stream never waits
-/// for a Redis round trip per token. A backplane failure drops the rest of the fan-out (logged once), never
+/// for a Redis round trip per token: text events as <c>GroupToken</c>, every other event as <c>GroupEvent</c>
+/// (its wire form made here, off the request's own path), then the end. A backplane failure drops the rest of the fan-out (logged once), never
 /// the caller's own stream.
 /// </summary>
 internal sealed class GroupSender
 {
     private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(5);
-    private readonly Channel<(long Seq, string? Text, string? Code)> _queue;
+    private readonly Channel<(CompletionEvent Item, bool End, string? Code)> _queue;
     private readonly IGroupPublisher _publisher;
     private readonly string _name;
     private readonly string _group;
@@ -25,7 +27,7 @@ internal sealed class GroupSender
         _group = group;
         _requestId = requestId;
         _logger = logger;
-        _queue = Channel.CreateBounded<(long, string?, string?)>(new BoundedChannelOptions(capacity)
+        _queue = Channel.CreateBounded<(CompletionEvent, bool, string?)>(new BoundedChannelOptions(capacity)
         {
             SingleReader = true,
             SingleWriter = true,
@@ -34,14 +36,14 @@ internal sealed class GroupSender
         _loop = Task.Run(SendLoopAsync);
     }
 
-    public ValueTask SendTokenAsync(long seq, string text)
-        => _queue.Writer.TryWrite((seq, text, null)) ? ValueTask.CompletedTask : _queue.Writer.WriteAsync((seq, text, null));
+    public ValueTask SendAsync(CompletionEvent item)
+        => _queue.Writer.TryWrite((item, false, null)) ? ValueTask.CompletedTask : _queue.Writer.WriteAsync((item, false, null));
 
     public async ValueTask CompleteAsync(string? code)
     {
-        if (!_queue.Writer.TryWrite((0, null, code)))
+        if (!_queue.Writer.TryWrite((default, true, code)))
         {
-            await _queue.Writer.WriteAsync((0, null, code));
+            await _queue.Writer.WriteAsync((default, true, code));
         }
 
         _queue.Writer.TryComplete();
@@ -58,7 +60,7 @@ internal sealed class GroupSender
     private async Task SendLoopAsync()
     {
         var broken = false;
-        await foreach (var (seq, text, code) in _queue.Reader.ReadAllAsync())
+        await foreach (var (item, end, code) in _queue.Reader.ReadAllAsync())
         {
             if (broken)
             {
@@ -67,9 +69,9 @@ internal sealed class GroupSender
 
             try
             {
-                await (text is not null
-                    ? _publisher.TokenAsync(_name, _group, _requestId, seq, text)
-                    : _publisher.CompletedAsync(_name, _group, _requestId, code));
+                await (end ? _publisher.CompletedAsync(_name, _group, _requestId, code)
+                    : item.Kind == EventKind.Text ? _publisher.TokenAsync(_name, _group, _requestId, item.Seq, item.Text!)
+                    : _publisher.EventAsync(_name, _group, _requestId, item.ToWire()));
             }
             catch (Exception ex)
             {

@@ -1,3 +1,5 @@
+using StreamHub.Contracts;
+
 namespace StreamHub.Fanout;
 
 /// <summary>
@@ -7,10 +9,13 @@ namespace StreamHub.Fanout;
 /// </summary>
 internal interface IGroupPublisher
 {
-    /// <summary>A token of <paramref name="requestId"/> to the members of <paramref name="scopedGroup"/>.</summary>
+    /// <summary>A text event of <paramref name="requestId"/> to the members of <paramref name="scopedGroup"/>.</summary>
     /// <param name="scopedGroup">The tenant-scoped SignalR group (<see cref="GroupNames.For"/>).</param>
     /// <param name="group">The name the members joined, as they see it.</param>
     Task TokenAsync(string scopedGroup, string group, string requestId, long seq, string text);
+
+    /// <summary>Any other event (reasoning, refusal, tool call, finish, usage) of <paramref name="requestId"/>.</summary>
+    Task EventAsync(string scopedGroup, string group, string requestId, StreamEvent item);
 
     /// <summary>The request ended; <paramref name="code"/> is null on success.</summary>
     Task CompletedAsync(string scopedGroup, string group, string requestId, string? code);

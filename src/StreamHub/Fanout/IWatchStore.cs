@@ -1,7 +1,9 @@
+using StreamHub.Contracts;
+
 namespace StreamHub.Fanout;
 
 /// <summary>
-/// Where a request's tokens are kept so that watchers on any instance can replay and tail them: in
+/// Where a request's events are kept so that watchers on any instance can replay and tail them: in
 /// memory for one instance, a Redis Stream per request when several instances share Redis.
 /// </summary>
 internal interface IWatchStore
@@ -10,13 +12,14 @@ internal interface IWatchStore
     IWatchWriter Open(string requestId, string tenant);
 
     /// <summary>
-    /// The tokens after <paramref name="afterSeq"/>: first those already kept, then live ones, then the end
-    /// (normal completion, or a <c>StreamHubException</c> with the request's code).
+    /// The events after <paramref name="afterSeq"/>, each with its <see cref="CompletionEvent.Seq"/>: first those
+    /// already kept, then live ones, then the end (normal completion, or a <c>StreamHubException</c> with the
+    /// request's code).
     /// </summary>
-    IAsyncEnumerable<WatchItem> WatchAsync(string requestId, string tenant, long afterSeq, CancellationToken cancellationToken);
+    IAsyncEnumerable<CompletionEvent> WatchAsync(string requestId, string tenant, long afterSeq, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The tokens kept so far, without waiting for more (empty when none were written): how a survivor reads the
+    /// The events kept so far, without waiting for more (empty when none were written): how a survivor reads the
     /// partial answer of a request whose instance died.
     /// </summary>
     ValueTask<WatchTranscript> ReadAsync(string requestId, CancellationToken cancellationToken);

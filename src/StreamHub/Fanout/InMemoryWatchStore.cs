@@ -1,12 +1,14 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
+using StreamHub.Contracts;
 
 namespace StreamHub.Fanout;
 
 /// <summary>
-/// Watch buffers for a single instance: a bounded list of token strings per request (the strings the
-/// caller already received, so appending allocates nothing per token), dropped <c>WatchExpiry</c> after
+/// Watch buffers for a single instance: a bounded list of events per request, a text event kept as the very
+/// string the caller received (so appending text allocates nothing, and the list holds one reference per
+/// event) and any other event boxed, dropped <c>WatchExpiry</c> after
 /// the request ends, or sooner, oldest first, when finished buffers hold more than
 /// <c>Fanout:WatchRetainedTokens</c> tokens: memory follows the live streams, not the request rate.
 /// </summary>
@@ -23,7 +25,7 @@ internal sealed class InMemoryWatchStore(IOptions<FanoutOptions> options, TimePr
         return buffer;
     }
 
-    public async IAsyncEnumerable<WatchItem> WatchAsync(
+    public async IAsyncEnumerable<CompletionEvent> WatchAsync(
         string requestId, string tenant, long afterSeq, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (!_buffers.TryGetValue(requestId, out var buffer))
@@ -37,7 +39,7 @@ internal sealed class InMemoryWatchStore(IOptions<FanoutOptions> options, TimePr
         }
 
         var next = Math.Max(1, afterSeq + 1);
-        var batch = new List<WatchItem>();
+        var batch = new List<CompletionEvent>();
         while (true)
         {
             var wait = buffer.Read(ref next, batch, out var ended, out var code);
@@ -74,12 +76,12 @@ internal sealed class InMemoryWatchStore(IOptions<FanoutOptions> options, TimePr
         }
 
         var next = 1L;
-        var items = new List<WatchItem>();
-        buffer.Read(ref next, items, out var ended, out _);
-        return new(new WatchTranscript(items, ended));
+        var events = new List<CompletionEvent>();
+        buffer.Read(ref next, events, out var ended, out _);
+        return new(new WatchTranscript(events, ended));
     }
 
-    /// <summary>Tokens kept by finished buffers (what the retention budget bounds).</summary>
+    /// <summary>Events kept by finished buffers (what the retention budget bounds).</summary>
     internal long RetainedTokens => Interlocked.Read(ref _retainedTokens);
 
     private void Retain(Buffer buffer)
@@ -115,7 +117,8 @@ internal sealed class InMemoryWatchStore(IOptions<FanoutOptions> options, TimePr
     private sealed class Buffer(InMemoryWatchStore store, string requestId, string tenant, int capacity) : IWatchWriter
     {
         private readonly Lock _gate = new();
-        private readonly List<string> _tokens = [];
+        // A string for a text event, a boxed CompletionEvent for any other; seq is implied by position.
+        private readonly List<object> _events = [];
         private long _firstSeq = 1;
         private bool _ended;
         private string? _code;
@@ -126,26 +129,26 @@ internal sealed class InMemoryWatchStore(IOptions<FanoutOptions> options, TimePr
 
         public bool IsReleased => Volatile.Read(ref _released) == 1;
 
-        /// <summary>Tokens held (read after the end, when the list no longer changes).</summary>
-        public int Count => _tokens.Count;
+        /// <summary>Events held (read after the end, when the list no longer changes).</summary>
+        public int Count => _events.Count;
 
         public string Tenant => tenant;
 
         public ITimer? Timer { get; set; }
 
-        public void Append(long seq, string text)
+        public void Append(CompletionEvent item)
         {
             TaskCompletionSource? wake;
             lock (_gate)
             {
-                // Tokens arrive in order from the request's own stream, so seq is implied by position.
-                System.Diagnostics.Debug.Assert(seq == _firstSeq + _tokens.Count, "watch tokens out of order");
-                _tokens.Add(text);
-                if (_tokens.Count > capacity)
+                // Events arrive in order from the request's own stream, so seq is implied by position.
+                System.Diagnostics.Debug.Assert(item.Seq == _firstSeq + _events.Count, "watch events out of order");
+                _events.Add(item.Kind == EventKind.Text ? item.Text! : item);
+                if (_events.Count > capacity)
                 {
-                    // Trim a tenth at once so trimming stays amortized O(1) per token.
-                    var drop = Math.Min(_tokens.Count, (capacity / 10) + 1);
-                    _tokens.RemoveRange(0, drop);
+                    // Trim a tenth at once so trimming stays amortized O(1) per event.
+                    var drop = Math.Min(_events.Count, (capacity / 10) + 1);
+                    _events.RemoveRange(0, drop);
                     _firstSeq += drop;
                 }
 
@@ -185,20 +188,22 @@ internal sealed class InMemoryWatchStore(IOptions<FanoutOptions> options, TimePr
             }
         }
 
-        /// <summary>Copies the tokens from <paramref name="next"/> on; returns what to await when none.</summary>
-        public Task Read(ref long next, List<WatchItem> into, out bool ended, out string? code)
+        /// <summary>Copies the events from <paramref name="next"/> on; returns what to await when none.</summary>
+        public Task Read(ref long next, List<CompletionEvent> into, out bool ended, out string? code)
         {
             lock (_gate)
             {
-                // Tokens older than the buffer keeps are gone: resume from the oldest kept.
+                // Events older than the buffer keeps are gone: resume from the oldest kept.
                 if (next < _firstSeq)
                 {
                     next = _firstSeq;
                 }
 
-                for (var i = (int)(next - _firstSeq); i < _tokens.Count; i++)
+                for (var i = (int)(next - _firstSeq); i < _events.Count; i++)
                 {
-                    into.Add(new WatchItem(next++, _tokens[i]));
+                    var kept = _events[i] is string text ? CompletionEvent.TextOf(text) : (CompletionEvent)_events[i];
+                    into.Add(kept with { Seq = next });
+                    next++;
                 }
 
                 ended = _ended;

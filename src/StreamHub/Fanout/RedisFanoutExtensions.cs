@@ -1,4 +1,5 @@
-using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace StreamHub.Fanout;
@@ -10,7 +11,23 @@ internal static class RedisFanoutExtensions
     /// caller on Redis: it connects in the background, fails commands fast while Redis is away (streams go
     /// on; fan-out and watch report it) and reconnects by itself.
     /// </summary>
-    public static IHostApplicationBuilder AddRedisFanout(this IHostApplicationBuilder builder, RedisSettings settings)
+    public static IHostApplicationBuilder AddRedisFanout(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<IConnectionMultiplexer>(static services =>
+            ConnectionMultiplexer.Connect(Configuration(services.GetRequiredService<IOptions<RedisSettings>>().Value)));
+        builder.Services.AddSingleton<IWatchStore, RedisWatchStore>();
+        builder.Services.AddSignalR().AddStackExchangeRedis();
+        builder.Services.AddOptions<RedisOptions>()
+            .Configure<IOptions<RedisSettings>, IServiceProvider>(static (o, settings, services) =>
+            {
+                o.Configuration.ChannelPrefix = ChannelPrefix(settings.Value);
+                o.ConnectionFactory = _ => Task.FromResult(services.GetRequiredService<IConnectionMultiplexer>());
+            });
+        builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
+        return builder;
+    }
+
+    private static ConfigurationOptions Configuration(RedisSettings settings)
     {
         var configuration = ConfigurationOptions.Parse(settings.ConnectionString!);
         configuration.AbortOnConnectFail = false;
@@ -18,24 +35,9 @@ internal static class RedisFanoutExtensions
         configuration.ConnectTimeout = 2000;
         configuration.ConnectRetry = 1;
         configuration.ReconnectRetryPolicy = new LinearRetry(500);
-        configuration.ChannelPrefix = RedisChannel.Literal(settings.ChannelPrefix + ":");
-
-        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(configuration));
-        builder.Services.AddSingleton<IWatchStore, RedisWatchStore>();
-        new Backplane(builder.Services).AddStackExchangeRedis(o => o.Configuration.ChannelPrefix = configuration.ChannelPrefix);
-        builder.Services.AddOptions<Microsoft.AspNetCore.SignalR.StackExchangeRedis.RedisOptions>()
-            .Configure<IConnectionMultiplexer>((o, multiplexer) => o.ConnectionFactory = _ => Task.FromResult(multiplexer));
-        builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
-        return builder;
+        configuration.ChannelPrefix = ChannelPrefix(settings);
+        return configuration;
     }
 
-    /// <summary>
-    /// The hub's SignalR registration (AddStreaming) made the server builder; this one only carries the Redis
-    /// backplane's services. Calling <c>AddSignalR()</c> again here would re-add the plain JSON protocol
-    /// beside the coded-error one the hub registered.
-    /// </summary>
-    private sealed class Backplane(IServiceCollection services) : ISignalRServerBuilder
-    {
-        public IServiceCollection Services => services;
-    }
+    private static RedisChannel ChannelPrefix(RedisSettings settings) => RedisChannel.Literal(settings.ChannelPrefix + ":");
 }

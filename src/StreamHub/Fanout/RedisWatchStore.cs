@@ -2,20 +2,18 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using StreamHub.Contracts;
 
 namespace StreamHub.Fanout;
 
 /// <summary>
-/// Watch buffers as one Redis Stream per request (<c>{prefix}:watch:{id}</c>, trimmed to about
-/// <c>WatchMaxLength</c> entries, expiring <c>WatchExpiry</c> after the end), readable from every
-/// instance. Writers publish the request id on one notify channel; each instance wakes its own watchers,
+/// Watch buffers as one Redis Stream per request (<c>{prefix}:watch:{id}</c>, one entry per event encoded by
+/// <see cref="WatchEntry"/>, trimmed to about <c>WatchMaxLength</c> entries, expiring <c>WatchExpiry</c> after
+/// the end), readable from every instance; <c>{prefix}:watch:{id}:tenant</c> holds the owning tenant. Writers publish the request id on one notify channel; each instance wakes its own watchers,
 /// and a short poll covers a lost notification.
 /// </summary>
 internal sealed class RedisWatchStore : IWatchStore
 {
-    private const string Seq = "s";
-    private const string Text = "t";
-    private const string End = "e";
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan LiveExpiry = TimeSpan.FromHours(2);
     private static readonly RedisChannel NotifyChannel = RedisChannel.Literal("watch-notify");
@@ -42,7 +40,7 @@ internal sealed class RedisWatchStore : IWatchStore
         return writer;
     }
 
-    public async IAsyncEnumerable<WatchItem> WatchAsync(
+    public async IAsyncEnumerable<CompletionEvent> WatchAsync(
         string requestId, string tenant, long afterSeq, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var db = _redis.GetDatabase();
@@ -88,21 +86,20 @@ internal sealed class RedisWatchStore : IWatchStore
                 foreach (var entry in entries)
                 {
                     position = entry.Id;
-                    var end = entry[End];
-                    if (!end.IsNull)
+                    if (WatchEntry.IsEnd(entry, out var code))
                     {
-                        if (end.IsNullOrEmpty)
+                        if (code is null)
                         {
                             yield break;
                         }
 
-                        throw WatchErrors.Ended(requestId, end!);
+                        throw WatchErrors.Ended(requestId, code);
                     }
 
-                    var seq = (long)entry[Seq];
-                    if (seq > afterSeq)
+                    var item = WatchEntry.Decode(entry);
+                    if (item.Seq > afterSeq)
                     {
-                        yield return new WatchItem(seq, entry[Text]!);
+                        yield return item;
                     }
                 }
 
@@ -131,7 +128,7 @@ internal sealed class RedisWatchStore : IWatchStore
     public async ValueTask<WatchTranscript> ReadAsync(string requestId, CancellationToken cancellationToken)
     {
         var db = _redis.GetDatabase();
-        var items = new List<WatchItem>();
+        var events = new List<CompletionEvent>();
         RedisValue position = "0-0";
         while (true)
         {
@@ -147,18 +144,18 @@ internal sealed class RedisWatchStore : IWatchStore
 
             if (entries.Length == 0)
             {
-                return new WatchTranscript(items, Ended: false);
+                return new WatchTranscript(events, Ended: false);
             }
 
             foreach (var entry in entries)
             {
                 position = entry.Id;
-                if (!entry[End].IsNull)
+                if (WatchEntry.IsEnd(entry, out _))
                 {
-                    return new WatchTranscript(items, Ended: true);
+                    return new WatchTranscript(events, Ended: true);
                 }
 
-                items.Add(new WatchItem((long)entry[Seq], entry[Text]!));
+                events.Add(WatchEntry.Decode(entry));
             }
         }
     }
@@ -184,16 +181,16 @@ internal sealed class RedisWatchStore : IWatchStore
 
     private RedisKey TenantKey(string requestId) => $"{_prefix}:watch:{requestId}:tenant";
 
-    /// <summary>Writes one request's tokens; a Redis failure stops its writes (logged once), never the stream.</summary>
+    /// <summary>Writes one request's events; a Redis failure stops its writes (logged once), never the stream.</summary>
     private sealed class Writer(RedisWatchStore store, string requestId) : IWatchWriter
     {
         private bool _broken;
 
-        public void Append(long seq, string text) => Run(db =>
+        public void Append(CompletionEvent item) => Run(db =>
         {
             db.StreamAdd(
                 store.StreamKey(requestId),
-                [new NameValueEntry(Seq, seq), new NameValueEntry(Text, text)],
+                WatchEntry.Encode(item),
                 maxLength: store._options.WatchMaxLength,
                 useApproximateMaxLength: true,
                 flags: CommandFlags.FireAndForget);
@@ -203,7 +200,7 @@ internal sealed class RedisWatchStore : IWatchStore
         public void Complete(string? code) => Run(db =>
         {
             var key = store.StreamKey(requestId);
-            db.StreamAdd(key, [new NameValueEntry(End, code ?? "")], flags: CommandFlags.FireAndForget);
+            db.StreamAdd(key, WatchEntry.EndOf(code), flags: CommandFlags.FireAndForget);
             db.KeyExpire(key, store._options.WatchExpiry, CommandFlags.FireAndForget);
             db.KeyExpire(store.TenantKey(requestId), store._options.WatchExpiry, CommandFlags.FireAndForget);
             store._redis.GetSubscriber().Publish(NotifyChannel, requestId, CommandFlags.FireAndForget);

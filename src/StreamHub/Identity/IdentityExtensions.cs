@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.Extensions.Options;
+using StreamHub.Validation;
 
 namespace StreamHub.Identity;
 
@@ -12,23 +12,17 @@ internal static class IdentityExtensions
     /// </summary>
     public static IHostApplicationBuilder AddIdentity(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.Section).ValidateOnStart();
-        builder.Services.AddOptions<TenantsOptions>()
-            .Configure(o => builder.Configuration.Bind(o))
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<TenantsOptions>, TenantsOptionsValidator>();
+        builder.Services.AddSettings<IdentityOptions, IdentityOptionsValidator>(IdentityOptions.Section);
+        builder.Services.AddSettings<TenantsOptions, TenantsOptionsValidator>(TenantsOptions.Section);
+        builder.Services.AddSettings<JwtOptions, JwtOptionsValidator>(JwtOptions.Section);
         builder.Services.AddSingleton<ApiKeyDirectory>();
         builder.Services.AddSingleton<CallerResolver>();
-        builder.Services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<JwtOptions>, JwtOptionsValidator>();
-        var authentication = builder.Services.AddAuthentication(IdentityClaims.Scheme)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(IdentityClaims.Scheme, null);
 
-        // JWTs only when configured: otherwise every bearer goes to the API-key scheme, as before.
-        if (builder.Configuration.GetSection(JwtOptions.Section).Get<JwtOptions>() is { Enabled: true })
-        {
-            authentication.AddJwtBesideApiKeys();
-        }
+        // The JWT scheme is always there; the selector sends a bearer to it only when Identity:Jwt turns
+        // JWTs on, so every bearer goes to the API-key scheme otherwise, as before.
+        builder.Services.AddAuthentication(JwtIdentityExtensions.BearerScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(IdentityClaims.Scheme, null)
+            .AddJwtBesideApiKeys();
 
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(IdentityClaims.AdminPolicy, p => p.RequireRole(IdentityClaims.AdminRole))

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using StreamHub.Contracts;
 
 namespace StreamHub.Identity;
@@ -11,5 +12,6 @@ internal sealed class IdentityOptions
     public bool AllowAnonymous { get; set; } = true;
 
     /// <summary>The tier anonymous callers get; it caps the priority they may ask for.</summary>
+    [EnumDataType(typeof(Priority), ErrorMessage = "{0} must be Critical, High, Normal or Low.")]
     public Priority AnonymousTier { get; set; } = Priority.Normal;
 }

@@ -17,14 +17,21 @@ internal static class JwtIdentityExtensions
     public const string JwtScheme = "Jwt";
     public const string BearerScheme = "Bearer";
 
-    /// <summary>Adds the JWT scheme and the selector, and makes the selector the default scheme.</summary>
+    /// <summary>
+    /// Adds the JWT scheme and the <see cref="BearerScheme"/> selector (make it the default scheme). The
+    /// selector reads the validated <c>Identity:Jwt</c> settings: with JWTs off, every bearer is an API key.
+    /// </summary>
     public static AuthenticationBuilder AddJwtBesideApiKeys(this AuthenticationBuilder authentication)
     {
-        authentication.Services.Configure<AuthenticationOptions>(o => o.DefaultScheme = BearerScheme);
         authentication.AddJwtBearer(JwtScheme, _ => { });
         authentication.Services.AddOptions<JwtBearerOptions>(JwtScheme).Configure<IOptions<JwtOptions>>(Configure);
-        authentication.AddPolicyScheme(BearerScheme, "API key or JWT", o => o.ForwardDefaultSelector = context =>
-            LooksLikeJwt(ApiKeyAuthenticationHandler.PresentedKey(context.Request)) ? JwtScheme : IdentityClaims.Scheme);
+        authentication.AddPolicyScheme(BearerScheme, "API key or JWT", _ => { });
+        authentication.Services.AddOptions<PolicySchemeOptions>(BearerScheme).Configure<IOptions<JwtOptions>>(static (policy, jwt) =>
+        {
+            var enabled = jwt.Value.Enabled;
+            policy.ForwardDefaultSelector = context =>
+                enabled && LooksLikeJwt(ApiKeyAuthenticationHandler.PresentedKey(context.Request)) ? JwtScheme : IdentityClaims.Scheme;
+        });
         return authentication;
     }
 

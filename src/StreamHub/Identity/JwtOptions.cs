@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace StreamHub.Identity;
 
 /// <summary>
@@ -21,12 +23,15 @@ internal sealed class JwtOptions
     public string? Audience { get; set; }
 
     /// <summary>The claim naming the caller's tenant.</summary>
+    [Required(ErrorMessage = "{0} must not be empty")]
     public string TenantClaim { get; set; } = "tenant";
 
     /// <summary>The claim naming the caller's tier (critical, high, normal, low); absent means normal.</summary>
+    [Required(ErrorMessage = "{0} must not be empty")]
     public string TierClaim { get; set; } = "tier";
 
     /// <summary>How far a token's lifetime may stretch for clocks that disagree.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "{0} must be between {1} and {2}")]
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(1);
 
     public bool Enabled => !string.IsNullOrEmpty(SigningKey) || !string.IsNullOrEmpty(Authority);

@@ -6,23 +6,25 @@ namespace StreamHub.Identity;
 /// <summary>One API-key tenant (<c>Tenants:N</c>).</summary>
 internal sealed class TenantOptions
 {
-    [Required]
-    [RegularExpression("^[A-Za-z0-9_.-]{1,64}$")]
+    private const string Limit = "{0} must be at least 1 (or absent for no limit).";
+
+    [Required(ErrorMessage = "{0} must be set.")]
+    [RegularExpression("^[A-Za-z0-9_.-]{1,64}$", ErrorMessage = "{0} must be 1 to 64 characters of A-Z, a-z, 0-9, '_', '.' or '-'.")]
     public string Name { get; set; } = "";
 
     /// <summary>The tenant's bearer key; compared in constant time, never logged or shown.</summary>
-    [Required]
-    [MinLength(16)]
+    [MinLength(16, ErrorMessage = "{0} must be at least {1} characters.")]
     public string ApiKey { get; set; } = "";
 
+    [EnumDataType(typeof(Priority), ErrorMessage = "{0} must be Critical, High, Normal or Low.")]
     public Priority Tier { get; set; } = Priority.Normal;
 
-    [Range(1, int.MaxValue)]
+    [Range(1, int.MaxValue, ErrorMessage = Limit)]
     public int? RequestsPerMinute { get; set; }
 
-    [Range(1, int.MaxValue)]
+    [Range(1, int.MaxValue, ErrorMessage = Limit)]
     public int? TokensPerMinute { get; set; }
 
-    [Range(1, int.MaxValue)]
+    [Range(1, int.MaxValue, ErrorMessage = Limit)]
     public int? MaxConcurrentStreams { get; set; }
 }

@@ -8,7 +8,10 @@ internal sealed class CostCalculator(IOptions<PricingOptions> options)
 {
     private const decimal Million = 1_000_000m;
 
-    /// <summary>The cost of <paramref name="usage"/> on <paramref name="model"/>, or null when the model has no price.</summary>
+    /// <summary>
+    /// The cost of <paramref name="usage"/> on <paramref name="model"/>, or null when the model has no price.
+    /// Cached prompt tokens cost <c>CachedInputPerMillion</c> when it is set, the input price otherwise.
+    /// </summary>
     public decimal? CostOf(string model, UsageInfo usage)
     {
         if (!options.Value.Models.TryGetValue(model, out var price))
@@ -16,6 +19,8 @@ internal sealed class CostCalculator(IOptions<PricingOptions> options)
             return null;
         }
 
-        return ((usage.PromptTokens * price.InputPerMillion) + (usage.CompletionTokens * price.OutputPerMillion)) / Million;
+        var cached = Math.Clamp(usage.CachedPromptTokens, 0, usage.PromptTokens);
+        var input = ((usage.PromptTokens - cached) * price.InputPerMillion) + (cached * (price.CachedInputPerMillion ?? price.InputPerMillion));
+        return (input + (usage.CompletionTokens * price.OutputPerMillion)) / Million;
     }
 }

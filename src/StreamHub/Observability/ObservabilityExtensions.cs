@@ -1,10 +1,10 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http;
-using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using StreamHub.Validation;
 
 namespace StreamHub.Observability;
 
@@ -20,14 +20,12 @@ internal static class ObservabilityExtensions
     /// </summary>
     public static IHostApplicationBuilder AddObservability(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<PricingOptions>()
-            .BindConfiguration(PricingOptions.Section)
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<PricingOptions>, PricingOptionsValidator>();
+        builder.Services.AddSettings<PricingOptions, PricingOptionsValidator>(PricingOptions.Section);
         builder.Services.TryAddSingleton(TimeProvider.System);
-        var instance = InstanceInfo.Create(TimeProvider.System);
-        var instanceId = instance.InstanceId;
-        builder.Services.AddSingleton(instance);
+
+        // The id is made now, for the metrics' resource; when the process started is read from the clock.
+        var instanceId = InstanceInfo.NewId();
+        builder.Services.AddSingleton(services => InstanceInfo.Create(instanceId, services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<CostCalculator>();
         builder.Services.AddSingleton<StreamStatistics>();
         builder.Services.AddSingleton<StreamTelemetry>();

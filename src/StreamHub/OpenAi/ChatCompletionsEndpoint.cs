@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using StreamHub.Contracts;
@@ -10,9 +9,10 @@ namespace StreamHub.OpenAi;
 
 /// <summary>
 /// <c>POST /v1/chat/completions</c>: the second front door. It only translates: OpenAI's body and the
-/// StreamHub headers into a <see cref="CompletionRequest"/>, <see cref="CompletionPipeline"/>'s tokens into
-/// <c>chat.completion.chunk</c> events (or one <c>chat.completion</c>), and failures into OpenAI's error
-/// shape (<see cref="FailAsync"/>). The response starts only when the first token (or the end) arrives, so
+/// StreamHub headers into a <see cref="CompletionRequest"/>, <see cref="CompletionPipeline"/>'s events into
+/// <c>chat.completion.chunk</c> events (<see cref="CompletionWriter"/>) or one <c>chat.completion</c>
+/// (<see cref="CompletionAnswer"/>), and failures into OpenAI's error shape (<see cref="FailAsync"/>). The
+/// response starts only when the first event (or the end) arrives, so
 /// every failure before it (queue_full, rate_limited, upstream errors after retries) still gets its real
 /// HTTP status; a failure after it is an SSE <c>error</c> event. What a disconnect does to the upstream
 /// (<c>resumable</c> included) is the pipeline's to decide.
@@ -30,8 +30,8 @@ internal sealed class ChatCompletionsEndpoint(
         var cancellationToken = http.RequestAborted;
         CompletionRequest? request = null;
         IDisposable? scope = null;
-        IAsyncEnumerator<string>? tokens = null;
-        CompletionWriter? events = null;
+        IAsyncEnumerator<CompletionEvent>? events = null;
+        CompletionWriter? writer = null;
         try
         {
             var caller = ResolveCaller(http, callers);
@@ -40,34 +40,35 @@ internal sealed class ChatCompletionsEndpoint(
             scope = logger.BeginScope(new RequestLogScope(request.RequestId, caller.Tenant));
             var progress = new CompletionProgress();
             var model = request.Model ?? upstream.Value.Model;
-            tokens = pipeline.RunAsync(request, caller, progress, cancellationToken).GetAsyncEnumerator(cancellationToken);
-            var any = await tokens.MoveNextAsync();
+            events = pipeline.RunAsync(request, caller, progress, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            var any = await events.MoveNextAsync();
             if (body.Stream)
             {
-                events = StartEvents(http, request, model, progress);
-                await StreamAsync(http, body, events, tokens, any, progress);
+                // By the first event the upstream has said which model answers; every chunk repeats it.
+                writer = StartEvents(http, request, progress.Model ?? model, progress);
+                await StreamAsync(http, body, writer, events, any);
             }
             else
             {
-                await CompleteAsync(http, request, model, tokens, any, progress);
+                await CompleteAsync(http, request, progress.Model ?? model, events, any, progress);
             }
         }
         catch (Exception ex) when (ex is not BadHttpRequestException)
         {
             // Kestrel answers a body it could not read (too large, cut short) with its own status.
-            await FailAsync(http, request, events, ex);
+            await FailAsync(http, request, writer, ex);
         }
         finally
         {
             // Leaving the enumeration ends the request, or lets a resumable one go on for its watchers.
-            if (tokens is not null)
-            {
-                await tokens.DisposeAsync();
-            }
-
             if (events is not null)
             {
                 await events.DisposeAsync();
+            }
+
+            if (writer is not null)
+            {
+                await writer.DisposeAsync();
             }
 
             scope?.Dispose();
@@ -80,7 +81,7 @@ internal sealed class ChatCompletionsEndpoint(
     /// sent, an SSE <c>error</c> event, after which the stream ends without <c>[DONE]</c>. The caller's own
     /// disconnect ends it quietly; a failure without a code is logged and sent as <c>upstream_error</c>.
     /// </summary>
-    private async Task FailAsync(HttpContext http, CompletionRequest? request, CompletionWriter? events, Exception ex)
+    private async Task FailAsync(HttpContext http, CompletionRequest? request, CompletionWriter? writer, Exception ex)
     {
         var cancellationToken = http.RequestAborted;
         StreamHubException failure;
@@ -97,9 +98,9 @@ internal sealed class ChatCompletionsEndpoint(
                 break;
         }
 
-        if (events is not null)
+        if (writer is not null)
         {
-            await events.ErrorAsync(failure, cancellationToken);
+            await writer.ErrorAsync(failure, cancellationToken);
         }
         else if (!http.Response.HasStarted)
         {
@@ -125,44 +126,44 @@ internal sealed class ChatCompletionsEndpoint(
     }
 
     private static async Task StreamAsync(
-        HttpContext http, OpenAiBody body, CompletionWriter events, IAsyncEnumerator<string> tokens, bool any, CompletionProgress progress)
+        HttpContext http, OpenAiBody body, CompletionWriter writer, IAsyncEnumerator<CompletionEvent> events, bool any)
     {
         var cancellationToken = http.RequestAborted;
-        await events.RoleAsync(cancellationToken);
+        await writer.RoleAsync(cancellationToken);
         while (any)
         {
-            var flushed = await events.TokenAsync(tokens.Current, cancellationToken);
+            var item = events.Current;
+            var flushed = item.Kind switch
+            {
+                EventKind.Finish => await writer.FinishAsync(item.FinishReason!, cancellationToken),
+                EventKind.Usage when body.IncludeUsage => await writer.UsageAsync(item.Usage!, cancellationToken),
+                EventKind.Usage => default,
+                _ => await writer.DeltaAsync(item, cancellationToken),
+            };
             if (flushed.IsCompleted || flushed.IsCanceled)
             {
                 // The client is gone: stop reading and leave the enumeration to the pipeline.
                 return;
             }
 
-            any = await tokens.MoveNextAsync();
+            any = await events.MoveNextAsync();
         }
 
-        await events.FinishAsync(FinishReason(body.Request, progress), cancellationToken);
-        if (body.IncludeUsage && progress.Usage is { } usage)
-        {
-            await events.UsageAsync(usage, cancellationToken);
-        }
-
-        await events.DoneAsync(cancellationToken);
+        await writer.DoneAsync(cancellationToken);
     }
 
     private async Task CompleteAsync(
-        HttpContext http, CompletionRequest request, string model, IAsyncEnumerator<string> tokens, bool any, CompletionProgress progress)
+        HttpContext http, CompletionRequest request, string model, IAsyncEnumerator<CompletionEvent> events, bool any, CompletionProgress progress)
     {
-        var text = new StringBuilder();
+        var answer = new CompletionAnswer();
         while (any)
         {
-            text.Append(tokens.Current);
-            any = await tokens.MoveNextAsync();
+            answer.Add(events.Current);
+            any = await events.MoveNextAsync();
         }
 
         StartResponse(http, request, progress, "application/json");
-        await using var writer = new CompletionWriter(http.Response.BodyWriter, request.RequestId, model, time.GetUtcNow().ToUnixTimeSeconds());
-        await writer.CompletionAsync(text.ToString(), FinishReason(request, progress), progress.Usage, http.RequestAborted);
+        await answer.WriteAsync(http.Response.BodyWriter, request.RequestId, model, time.GetUtcNow().ToUnixTimeSeconds(), http.RequestAborted);
     }
 
     private static void StartResponse(HttpContext http, CompletionRequest request, CompletionProgress progress, string contentType)
@@ -191,12 +192,4 @@ internal sealed class ChatCompletionsEndpoint(
 
         return callers.Resolve(http.User);
     }
-
-    /// <summary>
-    /// The upstream's own finish reason; when it gave none (a stream that ended on [DONE] alone), a
-    /// completion that used every token it was allowed stopped for length, anything else by itself.
-    /// </summary>
-    private static string FinishReason(CompletionRequest request, CompletionProgress progress)
-        => progress.FinishReason
-            ?? (request.MaxTokens is { } max && progress.Usage is { } usage && usage.CompletionTokens >= max ? "length" : "stop");
 }

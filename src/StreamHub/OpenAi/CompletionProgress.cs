@@ -2,12 +2,13 @@ using StreamHub.Contracts;
 
 namespace StreamHub.OpenAi;
 
-/// <summary>What the pipeline reports while the request runs: the region for a header, usage for the last chunk.</summary>
+/// <summary>What the pipeline reports while the request runs: the region for a header, the upstream's model for every chunk.</summary>
 internal sealed class CompletionProgress : IStreamProgress
 {
     public string? Region { get; private set; }
 
-    public UsageReport? Usage { get; private set; }
+    /// <summary>The model the upstream reported, known before the first event arrives.</summary>
+    public string? Model { get; private set; }
 
     public ValueTask QueuedAsync(int position) => default;
 
@@ -17,17 +18,12 @@ internal sealed class CompletionProgress : IStreamProgress
         return default;
     }
 
-    public ValueTask UsageAsync(UsageReport usage)
+    public ValueTask ModelAsync(string model)
     {
-        Usage = usage;
+        Model = model;
         return default;
     }
 
-    public string? FinishReason { get; private set; }
-
-    public ValueTask FinishedAsync(string reason)
-    {
-        FinishReason = reason;
-        return default;
-    }
+    /// <summary>Usage arrives as the request's last event.</summary>
+    public ValueTask UsageAsync(UsageReport usage) => default;
 }

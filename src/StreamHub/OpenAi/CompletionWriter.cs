@@ -6,8 +6,10 @@ using StreamHub.Contracts;
 namespace StreamHub.OpenAi;
 
 /// <summary>
-/// Writes one response's <c>chat.completion.chunk</c> events (or its one <c>chat.completion</c>) straight
-/// into the response's <see cref="PipeWriter"/>. The id, model and timestamp are encoded once; a token
+/// Writes one streamed response's <c>chat.completion.chunk</c> events straight into the response's
+/// <see cref="PipeWriter"/>, each request event in OpenAI's shape: <c>delta.content</c>,
+/// <c>delta.reasoning_content</c>, <c>delta.refusal</c>, <c>delta.tool_calls</c>, <c>finish_reason</c>, <c>usage</c>
+/// with its details. The id, model (as the upstream reported it) and timestamp are encoded once; a token
 /// costs its own text and nothing else. Each event is flushed as soon as it is written, and the flush
 /// waits while the client is slow, so a slow reader slows its own upstream read.
 /// </summary>
@@ -29,12 +31,30 @@ internal sealed class CompletionWriter(PipeWriter body, string requestId, string
         return EndEventAsync(cancellationToken);
     }
 
-    public ValueTask<FlushResult> TokenAsync(string text, CancellationToken cancellationToken)
+    /// <summary>One content event (text, reasoning, refusal or a tool-call delta) as a chunk's delta.</summary>
+    public ValueTask<FlushResult> DeltaAsync(CompletionEvent item, CancellationToken cancellationToken)
     {
         StartEvent();
         StartChunk();
         StartChoice();
-        _json.WriteString("content"u8, text);
+        switch (item.Kind)
+        {
+            case EventKind.Text:
+                _json.WriteString("content"u8, item.Text);
+                break;
+            case EventKind.Reasoning:
+                _json.WriteString("reasoning_content"u8, item.Text);
+                break;
+            case EventKind.Refusal:
+                _json.WriteString("refusal"u8, item.Text);
+                break;
+            default:
+                _json.WriteStartArray("tool_calls"u8);
+                OpenAiToolCall.Write(_json, item.Index, item.Id, item.Name, item.Arguments);
+                _json.WriteEndArray();
+                break;
+        }
+
         EndChoice(finishReason: null);
         return EndEventAsync(cancellationToken);
     }
@@ -55,7 +75,7 @@ internal sealed class CompletionWriter(PipeWriter body, string requestId, string
         StartEvent();
         StartChunk();
         _json.WriteEndArray();
-        WriteUsage(usage);
+        OpenAiUsage.Write(_json, usage);
         _json.WriteEndObject();
         return EndEventAsync(cancellationToken);
     }
@@ -71,37 +91,6 @@ internal sealed class CompletionWriter(PipeWriter body, string requestId, string
     public ValueTask<FlushResult> DoneAsync(CancellationToken cancellationToken)
     {
         body.Write("data: [DONE]\n\n"u8);
-        return body.FlushAsync(cancellationToken);
-    }
-
-    /// <summary>The whole answer as one <c>chat.completion</c> (<c>stream: false</c>).</summary>
-    public ValueTask<FlushResult> CompletionAsync(string content, string finishReason, UsageReport? usage, CancellationToken cancellationToken)
-    {
-        _json.Reset();
-        _json.WriteStartObject();
-        _json.WriteString("id"u8, _id);
-        _json.WriteString("object"u8, "chat.completion"u8);
-        _json.WriteNumber("created"u8, created);
-        _json.WriteString("model"u8, _model);
-        _json.WriteStartArray("choices"u8);
-        _json.WriteStartObject();
-        _json.WriteNumber("index"u8, 0);
-        _json.WriteStartObject("message"u8);
-        _json.WriteString("role"u8, "assistant"u8);
-        _json.WriteString("content"u8, content);
-        _json.WriteNull("refusal"u8);
-        _json.WriteEndObject();
-        _json.WriteNull("logprobs"u8);
-        _json.WriteString("finish_reason"u8, finishReason);
-        _json.WriteEndObject();
-        _json.WriteEndArray();
-        if (usage is not null)
-        {
-            WriteUsage(usage);
-        }
-
-        _json.WriteEndObject();
-        _json.Flush();
         return body.FlushAsync(cancellationToken);
     }
 
@@ -146,15 +135,6 @@ internal sealed class CompletionWriter(PipeWriter body, string requestId, string
 
         _json.WriteEndObject();
         _json.WriteEndArray();
-        _json.WriteEndObject();
-    }
-
-    private void WriteUsage(UsageReport usage)
-    {
-        _json.WriteStartObject("usage"u8);
-        _json.WriteNumber("prompt_tokens"u8, usage.PromptTokens);
-        _json.WriteNumber("completion_tokens"u8, usage.CompletionTokens);
-        _json.WriteNumber("total_tokens"u8, usage.TotalTokens);
         _json.WriteEndObject();
     }
 

@@ -32,6 +32,7 @@ internal sealed class ActiveRequest : IDisposable
         CreatedAt = timeProvider.GetUtcNow();
         _cancel = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
         ResumeGrace = resumeGrace ?? TimeSpan.Zero;
+        CallerToken = callerToken;
 
         _callerGone = callerToken.Register(static s => ((ActiveRequest)s!).CallerLeft(), this);
     }
@@ -40,6 +41,9 @@ internal sealed class ActiveRequest : IDisposable
     public TimeSpan ResumeGrace { get; }
 
     public string Id { get; }
+
+    /// <summary>The token of the call that started it: tells this request from another one with the same id.</summary>
+    public CancellationToken CallerToken { get; }
 
     public string Tenant { get; }
 
@@ -51,7 +55,7 @@ internal sealed class ActiveRequest : IDisposable
 
     public bool Started => Region is not null;
 
-    /// <summary>Tokens delivered so far: the fan-out numbers every token, so it is read from there.</summary>
+    /// <summary>Events delivered so far (nearly all of them tokens): the fan-out numbers every event, so it is read from there.</summary>
     public long Tokens => Fanout?.Seq ?? 0;
 
     /// <summary>The request's fan-out, set once the pipeline starts it.</summary>
@@ -73,6 +77,16 @@ internal sealed class ActiveRequest : IDisposable
         {
             CancelAfter(ResumeGrace);
         }
+    }
+
+    /// <summary>
+    /// The caller cancelled on purpose while still connected (it disposed its subscription): the request ends
+    /// at once, resumable or not. The grace is for a dropped connection, not for a caller that is done.
+    /// </summary>
+    public void CallerCancelled()
+    {
+        Interlocked.Exchange(ref _callerLeft, 1);
+        CancelAfter(TimeSpan.Zero);
     }
 
     private void CancelAfter(TimeSpan delay)

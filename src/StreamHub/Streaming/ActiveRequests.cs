@@ -32,6 +32,27 @@ internal sealed class ActiveRequests(TimeProvider timeProvider)
         return active;
     }
 
+    /// <summary>
+    /// The invocation's token fires when the caller disposes its subscription and when its connection goes.
+    /// Only a dropped connection earns a resumable request its grace (SignalR links the invocation's token to
+    /// the connection's, so the connection's has fired first when that is why); a caller that cancels while
+    /// connected is done with the request, which ends at once. Call it once the request is registered.
+    /// </summary>
+    public void EndOnCancel(string requestId, CancellationToken connectionAborted, CancellationToken cancellationToken)
+    {
+        // The token check skips another caller's request of the same id (this call's was then refused).
+        if (_requests.TryGetValue(requestId, out var active) && active.CallerToken == cancellationToken)
+        {
+            cancellationToken.Register(() =>
+            {
+                if (!connectionAborted.IsCancellationRequested)
+                {
+                    active.CallerCancelled();
+                }
+            });
+        }
+    }
+
     public bool TryGet(string requestId, out ActiveRequest? request) => _requests.TryGetValue(requestId, out request);
 
     /// <summary>Ends a request with <paramref name="code"/> (<c>aborted</c>, <c>shutting_down</c>).</summary>

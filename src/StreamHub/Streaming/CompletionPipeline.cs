@@ -11,8 +11,9 @@ namespace StreamHub.Streaming;
 
 /// <summary>
 /// The one path every front door calls, for the whole life of a request: tenant limits, priority admission
-/// (the lease is held for the stream's life), region and upstream stream (resilience), SSE into tokens,
-/// fan-out, usage, release. Tokens are yielded as they arrive; the caller's pace is the upstream read's pace
+/// (the lease is held for the stream's life), region and upstream stream (resilience), SSE into typed events
+/// (text, reasoning, refusal, tool calls, then finish and usage), fan-out, release. Events are yielded as they
+/// arrive, numbered by the request's fan-out; the caller's pace is the upstream read's pace
 /// (an async iterator holds no buffer of its own). When the caller goes away (its token fires, or it stops
 /// reading before the end), a <c>resumable</c> request keeps running for <c>Fanout:ResumeGrace</c> so that
 /// watchers get the rest, and any other request ends its upstream at once (see <see cref="RequestRun"/>).
@@ -35,10 +36,12 @@ internal sealed class CompletionPipeline(
     private const int DefaultOutputEstimate = 512;
 
     /// <summary>
-    /// The request's text tokens, in order. Failures arrive as <see cref="StreamHubException"/> (the contract
-    /// code), the caller's own cancellation as <see cref="OperationCanceledException"/>.
+    /// The request's events, in order, each with its <see cref="CompletionEvent.Seq"/>; a request that ends
+    /// normally ends with a finish event (and a usage event when the upstream reported usage). Failures arrive
+    /// as <see cref="StreamHubException"/> (the contract code), the caller's own cancellation as
+    /// <see cref="OperationCanceledException"/>.
     /// </summary>
-    public IAsyncEnumerable<string> RunAsync(
+    public IAsyncEnumerable<CompletionEvent> RunAsync(
         CompletionRequest request,
         Caller caller,
         IStreamProgress progress,
@@ -49,10 +52,10 @@ internal sealed class CompletionPipeline(
     /// Goes on with a request another instance began (a survivor finishing a resumable request whose instance
     /// died): its watch stream and group messages continue from <paramref name="afterSeq"/>.
     /// </summary>
-    public IAsyncEnumerable<string> ContinueAsync(CompletionRequest request, Caller caller, long afterSeq, CancellationToken cancellationToken)
+    public IAsyncEnumerable<CompletionEvent> ContinueAsync(CompletionRequest request, Caller caller, long afterSeq, CancellationToken cancellationToken)
         => RunAsync(request, caller, NoProgress.Instance, afterSeq, cancellationToken);
 
-    private async IAsyncEnumerable<string> RunAsync(
+    private async IAsyncEnumerable<CompletionEvent> RunAsync(
         CompletionRequest request,
         Caller caller,
         IStreamProgress progress,
@@ -85,8 +88,8 @@ internal sealed class CompletionPipeline(
         {
             var fan = fanout.Begin(request.RequestId, caller.Tenant, request.Group, afterSeq);
             active.Fanout = fan;
-            var tokens = StreamAsync(request, caller, priority, new Tracker(progress, active), active, observed).GetAsyncEnumerator(active.Token);
-            return new RequestRun(active, observed, fan, tokens, request.Resumable, logger);
+            var events = StreamAsync(request, caller, priority, new Tracker(progress, active), active, observed).GetAsyncEnumerator(active.Token);
+            return new RequestRun(active, observed, fan, events, request.Resumable, logger);
         }
         catch
         {
@@ -96,7 +99,7 @@ internal sealed class CompletionPipeline(
         }
     }
 
-    private async IAsyncEnumerable<string> StreamAsync(
+    private async IAsyncEnumerable<CompletionEvent> StreamAsync(
         CompletionRequest request,
         Caller caller,
         Priority priority,
@@ -121,42 +124,57 @@ internal sealed class CompletionPipeline(
         observed.Admitted();
 
         var model = request.Model ?? upstreamOptions.Value.Model;
-        var call = new UpstreamCall(request.Messages, model, request.MaxTokens, request.Temperature);
+        var call = UpstreamCall.For(request, model);
         UsageInfo? usage = null;
         string? finishReason = null;
+        string? reportedModel = null;
         await foreach (var chunk in upstream.StreamAsync(call, progress, cancellationToken))
         {
-            if (chunk.Usage is { } reported)
-            {
-                usage = reported;
-            }
-
+            usage = chunk.Usage ?? usage;
             finishReason = chunk.FinishReason ?? finishReason;
-
+            reportedModel = chunk.Model ?? reportedModel;
             if (chunk.Reasoning is { } reasoning)
             {
-                yield return reasoning;
+                yield return CompletionEvent.ReasoningOf(reasoning);
             }
 
             if (chunk.Text is { } text)
             {
-                yield return text;
+                yield return CompletionEvent.TextOf(text);
+            }
+
+            if (chunk.Refusal is { } refusal)
+            {
+                yield return CompletionEvent.RefusalOf(refusal);
+            }
+
+            if (chunk.ToolCalls is { } calls)
+            {
+                foreach (var delta in calls)
+                {
+                    yield return CompletionEvent.ToolCallOf(delta.Index, delta.Id, delta.Name, delta.Arguments);
+                }
             }
         }
 
-        if (finishReason is not null)
-        {
-            await progress.FinishedAsync(finishReason);
-        }
-
+        yield return CompletionEvent.FinishOf(finishReason ?? FallbackFinishReason(request, usage), reportedModel ?? model);
         if (usage is not null)
         {
             tenantLease.Correct(usage.TotalTokens);
             var cost = pricing.CostOf(model, usage);
             observed.Usage(usage, cost);
-            await progress.UsageAsync(UsageReport.From(usage, model, active.Region ?? "", cost));
+            var report = UsageReport.From(usage, model, active.Region ?? "", cost);
+            await progress.UsageAsync(report);
+            yield return CompletionEvent.UsageOf(report);
         }
     }
+
+    /// <summary>
+    /// When the upstream gave no finish reason (a stream that ended on [DONE] alone): a completion that used every
+    /// token it was allowed stopped for length, anything else by itself.
+    /// </summary>
+    private static string FallbackFinishReason(CompletionRequest request, UsageInfo? usage)
+        => request.MaxTokens is { } max && usage is not null && usage.CompletionTokens >= max ? FinishReasons.Length : FinishReasons.Stop;
 
     /// <summary>
     /// The request may ask for a lower priority than its tier, never a higher one: a higher ask is capped
@@ -193,6 +211,6 @@ internal sealed class CompletionPipeline(
 
         public ValueTask UsageAsync(UsageReport usage) => inner.UsageAsync(usage);
 
-        public ValueTask FinishedAsync(string reason) => inner.FinishedAsync(reason);
+        public ValueTask ModelAsync(string model) => inner.ModelAsync(model);
     }
 }

@@ -14,8 +14,11 @@ public interface IStreamClient
     /// <summary>Token usage (and cost, where priced) when the request ends.</summary>
     Task Usage(string requestId, UsageReport usage);
 
-    /// <summary>A token of a request that fans out to <paramref name="group"/>; seq counts from 1.</summary>
+    /// <summary>A text event of a request that fans out to <paramref name="group"/>; seq counts every event from 1.</summary>
     Task GroupToken(string group, string requestId, long seq, string text);
+
+    /// <summary>Any other event (reasoning, refusal, tool call, finish, usage) of a request that fans out to <paramref name="group"/>.</summary>
+    Task GroupEvent(string group, string requestId, StreamEvent @event);
 
     /// <summary>The group request ended; <paramref name="code"/> is null on success.</summary>
     Task GroupCompleted(string group, string requestId, string? code);

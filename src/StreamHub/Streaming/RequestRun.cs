@@ -6,7 +6,7 @@ namespace StreamHub.Streaming;
 
 /// <summary>
 /// One request from registration to release: its entry among the active requests, its metrics, its fan-out
-/// and its token stream. The front door reads it token by token. When the caller leaves before the end, a
+/// and its event stream. The front door reads it event by event. When the caller leaves before the end, a
 /// resumable request goes on without it (for <c>Fanout:ResumeGrace</c> at most) so that watchers get the
 /// rest; any other request ends at once. Whichever way it ends, watchers and group members learn how, and
 /// every lease is released exactly once.
@@ -16,8 +16,8 @@ internal sealed class RequestRun
     private readonly ActiveRequest _active;
     private readonly StreamObservation _observed;
     private readonly FanoutSession _fan;
-    private readonly IAsyncEnumerator<string> _tokens;
-    private readonly IAsyncEnumerator<string> _published;
+    private readonly IAsyncEnumerator<CompletionEvent> _events;
+    private readonly IAsyncEnumerator<CompletionEvent> _published;
     private readonly bool _resumable;
     private readonly ILogger _logger;
 
@@ -27,24 +27,24 @@ internal sealed class RequestRun
     private bool _ended;
 
     public RequestRun(
-        ActiveRequest active, StreamObservation observed, FanoutSession fan, IAsyncEnumerator<string> tokens, bool resumable, ILogger logger)
+        ActiveRequest active, StreamObservation observed, FanoutSession fan, IAsyncEnumerator<CompletionEvent> events, bool resumable, ILogger logger)
     {
         _active = active;
         _observed = observed;
         _fan = fan;
-        _tokens = tokens;
+        _events = events;
         _resumable = resumable;
         _logger = logger;
         _published = PublishedAsync().GetAsyncEnumerator();
     }
 
-    public string Current => _published.Current;
+    public CompletionEvent Current => _published.Current;
 
     /// <summary>
-    /// The next token, counted and fanned out before the caller sees it; false at the normal end. A failure
+    /// The next event, numbered, counted and fanned out before the caller sees it; false at the normal end. A failure
     /// ends the run and is rethrown, as the contract's coded exception where it has a code.
     /// </summary>
-    /// <remarks>Iterators awaiting iterators allocate nothing per token; an async method here would.</remarks>
+    /// <remarks>Iterators awaiting iterators allocate nothing per event; an async method here would.</remarks>
     public ValueTask<bool> MoveNextAsync() => _published.MoveNextAsync();
 
     /// <summary>
@@ -86,14 +86,14 @@ internal sealed class RequestRun
         }
     }
 
-    /// <summary>The upstream's tokens, each counted and fanned out; records how the stream ended.</summary>
-    private async IAsyncEnumerable<string> PublishedAsync()
+    /// <summary>The upstream's events, each numbered, counted and fanned out; records how the stream ended.</summary>
+    private async IAsyncEnumerable<CompletionEvent> PublishedAsync()
     {
         while (true)
         {
             try
             {
-                if (!await _tokens.MoveNextAsync())
+                if (!await _events.MoveNextAsync())
                 {
                     End(null);
                     _observed.Completed();
@@ -125,9 +125,14 @@ internal sealed class RequestRun
                 throw;
             }
 
-            _observed.Token();
-            await _fan.PublishAsync(_tokens.Current);
-            yield return _tokens.Current;
+            var numbered = _fan.Number(_events.Current);
+            if (numbered.IsContent)
+            {
+                _observed.Token();
+            }
+
+            await _fan.PublishAsync(numbered);
+            yield return numbered;
         }
     }
 
@@ -149,7 +154,7 @@ internal sealed class RequestRun
             try
             {
                 await _published.DisposeAsync();
-                await _tokens.DisposeAsync();
+                await _events.DisposeAsync();
             }
             finally
             {

@@ -39,18 +39,19 @@ internal sealed class ResumableTakeover(IResumableJournal journal, IWatchStore w
     }
 
     /// <summary>The request the survivor sends: the original, or its continuation after the text already written.</summary>
-    internal static CompletionRequest Continuation(CompletionRequest original, IReadOnlyList<WatchItem> written)
+    internal static CompletionRequest Continuation(CompletionRequest original, IReadOnlyList<CompletionEvent> written)
     {
-        if (written.Count == 0)
+        var texts = written.Where(static item => item.Kind == EventKind.Text).ToList();
+        if (texts.Count == 0)
         {
             return original with { Resumable = false };
         }
 
-        var partial = string.Concat(written.Select(static item => item.Text));
+        var partial = string.Concat(texts.Select(static item => item.Text));
         return original with
         {
             Messages = [.. original.Messages, new ChatMessage("assistant", partial), new ChatMessage("user", ContinuingStream.ContinuePrompt)],
-            MaxTokens = original.MaxTokens is { } max ? Math.Max(1, max - written.Count) : null,
+            MaxTokens = original.MaxTokens is { } max ? Math.Max(1, max - texts.Count) : null,
             Resumable = false,
         };
     }
@@ -68,7 +69,7 @@ internal sealed class ResumableTakeover(IResumableJournal journal, IWatchStore w
                 return;
             }
 
-            if (kept.Items.Count > 0 && kept.Items[0].Seq != 1)
+            if (kept.Events.Count > 0 && kept.Events[0].Seq != 1)
             {
                 // The buffer was trimmed: the start of the answer is gone, so it cannot be continued coherently.
                 watches.Open(id, record.Tenant).Complete(ErrorCodes.UpstreamInterrupted);
@@ -76,10 +77,10 @@ internal sealed class ResumableTakeover(IResumableJournal journal, IWatchStore w
                 return;
             }
 
-            var afterSeq = kept.Items.Count == 0 ? 0 : kept.Items[^1].Seq;
+            var afterSeq = kept.Events.Count == 0 ? 0 : kept.Events[^1].Seq;
             logger.LogInformation("Taking over request {RequestId} of a dead instance after {Seq} token(s)", id, afterSeq);
             var caller = new Caller(record.Tenant, record.Tier, record.Anonymous);
-            await foreach (var _ in pipeline.ContinueAsync(Continuation(record.Request, kept.Items), caller, afterSeq, cancellationToken))
+            await foreach (var _ in pipeline.ContinueAsync(Continuation(record.Request, kept.Events), caller, afterSeq, cancellationToken))
             {
             }
         }

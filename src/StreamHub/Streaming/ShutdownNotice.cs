@@ -5,13 +5,18 @@ namespace StreamHub.Streaming;
 /// <summary>
 /// When the host begins to stop, every running request ends at once with <c>shutting_down</c>, so its
 /// caller knows to retry elsewhere instead of waiting on a stream that will be cut. The stopping
-/// callback waits (briefly, bounded) for those ends to be written before SignalR closes the connections:
-/// token callbacks run newest first, and this one is registered after SignalR's own.
+/// callback waits (briefly, bounded, on the injected clock) for those ends to be written before SignalR
+/// closes the connections: token callbacks run newest first, and this one is registered after SignalR's own.
 /// </summary>
-internal sealed class ShutdownNotice(IHostApplicationLifetime lifetime, ActiveRequests requests, ILogger<ShutdownNotice> logger) : IHostedService
+internal sealed class ShutdownNotice(
+    IHostApplicationLifetime lifetime,
+    ActiveRequests requests,
+    TimeProvider timeProvider,
+    ILogger<ShutdownNotice> logger) : IHostedService
 {
-    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(3);
-    private static readonly TimeSpan FlushAllowance = TimeSpan.FromMilliseconds(150);
+    internal static readonly TimeSpan Grace = TimeSpan.FromSeconds(3);
+    internal static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
+    internal static readonly TimeSpan FlushAllowance = TimeSpan.FromMilliseconds(150);
     private CancellationTokenRegistration _registration;
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -35,14 +40,16 @@ internal sealed class ShutdownNotice(IHostApplicationLifetime lifetime, ActiveRe
         }
 
         logger.LogInformation("Stopping: ended {Count} running request(s) with shutting_down", ended);
-        using var drained = new ManualResetEventSlim();
-        var deadline = Environment.TickCount64 + (long)Grace.TotalMilliseconds;
-        while (requests.Count > 0 && Environment.TickCount64 < deadline)
+        var started = timeProvider.GetTimestamp();
+        while (requests.Count > 0 && timeProvider.GetElapsedTime(started) < Grace)
         {
-            drained.Wait(20);
+            Wait(Poll);
         }
 
         // The pipeline has ended; give the hub a moment to write the completion frames.
-        drained.Wait(FlushAllowance);
+        Wait(FlushAllowance);
     }
+
+    // The stopping callback must hold SignalR back, so it blocks; the clock is the injected one.
+    private void Wait(TimeSpan delay) => Task.Delay(delay, timeProvider).GetAwaiter().GetResult();
 }

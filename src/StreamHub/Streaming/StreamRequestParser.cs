@@ -7,7 +7,9 @@ namespace StreamHub.Streaming;
 
 /// <summary>
 /// Turns the raw request argument into a <see cref="CompletionRequest"/>, or an <c>invalid_request</c>
-/// error that says exactly what to fix. Property names match case-insensitively; unknown ones are ignored.
+/// error that says exactly what to fix. Property names match case-insensitively; unknown ones are ignored by
+/// the hub (its <c>extra</c> carries further upstream fields) and forwarded on <c>/v1</c>. Messages are read by
+/// <see cref="ChatMessageParser"/>, tools and the other model options by <see cref="GenerationOptionsParser"/>.
 /// </summary>
 internal static partial class StreamRequestParser
 {
@@ -40,8 +42,8 @@ internal static partial class StreamRequestParser
 
     /// <summary>
     /// The same rules for either front door's body. <see cref="RequestShape.OpenAi"/> also reads OpenAI's
-    /// snake_case names (<c>max_tokens</c>, <c>max_completion_tokens</c>, <c>request_id</c>) and names the
-    /// field as the caller spelled it in its sentence.
+    /// snake_case names (<c>max_tokens</c>, <c>max_completion_tokens</c>, <c>request_id</c>, <c>tool_choice</c>, …)
+    /// and keeps every field it does not read for the upstream. Sentences name a field as the caller spelled it.
     /// </summary>
     public static CompletionRequest Parse(JsonElement json, StreamingOptions limits, RequestShape shape)
     {
@@ -50,29 +52,30 @@ internal static partial class StreamRequestParser
             throw Invalid("the request must be a JSON object such as { \"prompt\": \"Hello\" }");
         }
 
+        // One copy of the body (none when it is already one) that the kept parts, tools and fields point into.
+        json = json.Clone();
         string? requestId = null, prompt = null, model = null, group = null;
         Priority? priority = null;
         int? maxTokens = null;
+        var maxTokensName = GenerationOptions.MaxTokensField;
         double? temperature = null;
         var resumable = false;
         List<ChatMessage>? messages = null;
+        var options = new GenerationOptionsParser(shape);
 
         foreach (var property in json.EnumerateObject())
         {
             var value = property.Value;
+            var name = Normalize(property.Name, shape);
             if (value.ValueKind == JsonValueKind.Null)
             {
-                continue;
-            }
-
-            var name = property.Name.ToLowerInvariant();
-            if (shape == RequestShape.OpenAi)
-            {
-                name = name.Replace("_", "", StringComparison.Ordinal) switch
+                // Absent, for StreamHub's own fields; an OpenAI caller's other fields go upstream as they are.
+                if (shape == RequestShape.OpenAi && !IsOwn(name))
                 {
-                    "maxcompletiontokens" => "maxtokens",
-                    var plain => plain,
-                };
+                    options.Forward(property);
+                }
+
+                continue;
             }
 
             switch (name)
@@ -81,53 +84,63 @@ internal static partial class StreamRequestParser
                     requestId = ValidRequestId(String(value, property.Name), property.Name);
                     break;
                 case "messages":
-                    messages = Messages(value, limits);
+                    messages = ChatMessageParser.ParseAll(value, property.Name, limits, shape);
                     break;
                 case "prompt":
-                    prompt = String(value, "prompt");
+                    prompt = String(value, property.Name);
                     if (string.IsNullOrWhiteSpace(prompt))
                     {
-                        throw Invalid("prompt must not be empty");
+                        throw Invalid($"{property.Name} must not be empty");
                     }
 
                     break;
                 case "model":
-                    model = String(value, "model");
+                    model = String(value, property.Name);
                     if (!ModelShape().IsMatch(model))
                     {
-                        throw Invalid("model must be 1 to 128 characters of letters, digits and . _ : / @ -");
+                        throw Invalid($"{property.Name} must be 1 to 128 characters of letters, digits and . _ : / @ -");
                     }
 
                     break;
                 case "priority":
-                    priority = ParsePriority(String(value, "priority"));
+                    priority = ParsePriority(String(value, property.Name), property.Name);
                     break;
-                case "maxtokens":
+                case "maxtokens" or "maxcompletiontokens":
                     if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var max) || max < 1 || max > limits.MaxTokensLimit)
                     {
-                        throw Invalid($"{(shape == RequestShape.OpenAi ? property.Name : "maxTokens")} must be a whole number from 1 to {limits.MaxTokensLimit}");
+                        throw Invalid($"{property.Name} must be a whole number from 1 to {limits.MaxTokensLimit}");
                     }
 
                     maxTokens = max;
+                    maxTokensName = name == "maxcompletiontokens" ? GenerationOptions.MaxCompletionTokensField : GenerationOptions.MaxTokensField;
                     break;
                 case "temperature":
                     if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var t) || t < 0 || t > 2 || double.IsNaN(t))
                     {
-                        throw Invalid("temperature must be a number from 0 to 2");
+                        throw Invalid($"{property.Name} must be a number from 0 to 2");
                     }
 
                     temperature = t;
                     break;
                 case "group":
-                    group = ValidGroup(String(value, "group"), "group");
+                    group = ValidGroup(String(value, property.Name), property.Name);
                     break;
                 case "resumable":
                     if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
                     {
-                        throw Invalid("resumable must be true or false");
+                        throw Invalid($"{property.Name} must be true or false");
                     }
 
                     resumable = value.GetBoolean();
+                    break;
+                case "stream" or "streamoptions" when shape == RequestShape.OpenAi:
+                    break; // the front door's to read; StreamHub sets both upstream
+                default:
+                    if (!options.TryRead(property, name) && shape == RequestShape.OpenAi)
+                    {
+                        options.Forward(property);
+                    }
+
                     break;
             }
         }
@@ -143,19 +156,26 @@ internal static partial class StreamRequestParser
         }
 
         messages ??= [new ChatMessage("user", prompt!)];
-        var chars = 0;
-        foreach (var message in messages)
+        var request = new CompletionRequest(requestId ?? NewRequestId(), messages, model, priority, maxTokens, temperature, group, resumable)
         {
-            chars += message.Content.Length;
-        }
-
-        if (chars > limits.MaxInputChars)
+            Options = options.Build(maxTokensName),
+        };
+        if (request.InputChars is var chars && chars > limits.MaxInputChars)
         {
             throw Invalid($"the input holds {chars} characters; the limit is {limits.MaxInputChars}");
         }
 
-        return new CompletionRequest(
-            requestId ?? NewRequestId(), messages, model, priority, maxTokens, temperature, group, resumable);
+        return request;
+    }
+
+    /// <summary>
+    /// A field name as the parser's cases spell it: lower case and, in OpenAI's shape, without underscores
+    /// (<c>max_completion_tokens</c> and <c>maxCompletionTokens</c> are the same field there).
+    /// </summary>
+    public static string Normalize(string name, RequestShape shape)
+    {
+        var lower = name.ToLowerInvariant();
+        return shape == RequestShape.OpenAi ? lower.Replace("_", "", StringComparison.Ordinal) : lower;
     }
 
     public static bool IsRequestId(string value) => RequestIdShape().IsMatch(value);
@@ -183,63 +203,9 @@ internal static partial class StreamRequestParser
         _ => throw Invalid($"{source} must be one of critical, high, normal, low"),
     };
 
-    private static List<ChatMessage> Messages(JsonElement value, StreamingOptions limits)
-    {
-        if (value.ValueKind != JsonValueKind.Array)
-        {
-            throw Invalid("messages must be an array of { role, content }");
-        }
-
-        var count = value.GetArrayLength();
-        if (count == 0)
-        {
-            throw Invalid("messages must not be empty");
-        }
-
-        if (count > limits.MaxMessages)
-        {
-            throw Invalid($"messages holds {count} items; the limit is {limits.MaxMessages}");
-        }
-
-        var list = new List<ChatMessage>(count);
-        var index = 0;
-        foreach (var item in value.EnumerateArray())
-        {
-            if (item.ValueKind != JsonValueKind.Object)
-            {
-                throw Invalid($"messages[{index}] must be an object with role and content");
-            }
-
-            string? role = null, content = null;
-            foreach (var property in item.EnumerateObject())
-            {
-                if (property.NameEquals("role") || property.Name.Equals("role", StringComparison.OrdinalIgnoreCase))
-                {
-                    role = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
-                }
-                else if (property.Name.Equals("content", StringComparison.OrdinalIgnoreCase))
-                {
-                    content = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
-                }
-            }
-
-            var normalized = role?.ToLowerInvariant();
-            if (normalized is not ("system" or "user" or "assistant"))
-            {
-                throw Invalid($"messages[{index}].role must be system, user or assistant");
-            }
-
-            if (string.IsNullOrWhiteSpace(content))
-            {
-                throw Invalid($"messages[{index}].content must be a non-empty string");
-            }
-
-            list.Add(new ChatMessage(normalized, content));
-            index++;
-        }
-
-        return list;
-    }
+    /// <summary>The fields StreamHub reads and writes itself, never forwarded as they came.</summary>
+    private static bool IsOwn(string name) => name is "requestid" or "messages" or "prompt" or "model" or "priority" or "maxtokens"
+        or "maxcompletiontokens" or "temperature" or "group" or "resumable" or "stream" or "streamoptions";
 
     private static string String(JsonElement value, string name) => value.ValueKind == JsonValueKind.String
         ? value.GetString()!

@@ -1,7 +1,10 @@
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using StreamHub.Fanout;
 using StreamHub.Identity;
+using StreamHub.Validation;
 
 namespace StreamHub.Streaming;
 
@@ -10,29 +13,21 @@ internal static class StreamingExtensions
     /// <summary>The hub, its limits and the completion pipeline both front doors call.</summary>
     public static IHostApplicationBuilder AddStreaming(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<StreamingOptions>()
-            .BindConfiguration(StreamingOptions.Section)
-            .ValidateDataAnnotations()
-            .Validate(
-                o => o.CoalesceWindow is null || (o.CoalesceWindow >= TimeSpan.Zero && o.CoalesceWindow <= TimeSpan.FromSeconds(1)),
-                "Streaming:CoalesceWindow must be between 00:00:00 and 00:00:01 (or absent for off).")
-            .ValidateOnStart();
+        builder.Services.AddSettings<StreamingOptions, StreamingOptionsValidator>(StreamingOptions.Section);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<CompletionPipeline>();
         builder.Services.AddSingleton<ActiveRequests>();
         builder.Services.AddSingleton<IGroupPublisher, HubGroupPublisher>();
         builder.Services.AddHostedService<ShutdownNotice>();
         builder.Services.AddHostedService<ResumableTakeover>();
 
-        var limits = builder.Configuration.GetSection(StreamingOptions.Section).Get<StreamingOptions>() ?? new StreamingOptions();
-        builder.Services.AddSignalR(o =>
-        {
-            // A long chat history needs more than SignalR's 32 KB default; above this SignalR closes the
-            // connection, below it the parser answers oversize input with invalid_request.
-            o.MaximumReceiveMessageSize = limits.MaxReceiveMessageSize;
-            o.EnableDetailedErrors = false;
-        })
-        .AddMessagePackProtocol(); // optional for clients: JSON stays the default, .NET clients may choose MessagePack
+        builder.Services.AddSignalR(static o => o.EnableDetailedErrors = false)
+            .AddMessagePackProtocol(); // optional for clients: JSON stays the default, .NET clients may choose MessagePack
 
+        // A long chat history needs more than SignalR's 32 KB default; above this SignalR closes the
+        // connection, below it the parser answers oversize input with invalid_request.
+        builder.Services.AddOptions<HubOptions>()
+            .Configure<IOptions<StreamingOptions>>(static (hub, limits) => hub.MaximumReceiveMessageSize = limits.Value.MaxReceiveMessageSize);
         builder.Services.UseCodedErrors();
 
         // A reconnect storm (thousands of clients after a deploy) overflows Kestrel's default accept
@@ -43,47 +38,14 @@ internal static class StreamingExtensions
 
     /// <summary>
     /// Every error a client receives starts with its contract code (see <see cref="CodedErrorProtocol"/>),
-    /// whichever protocol it speaks: each hub protocol registered by type or instance is replaced by the same
-    /// protocol wrapped in <see cref="CodedErrorProtocol"/>. Idempotent, and safe to call again after anything
-    /// else calls <c>AddSignalR()</c>, which re-adds the plain JSON protocol.
+    /// whichever protocol it speaks: SignalR resolves its protocols through
+    /// <see cref="CodedErrorProtocolResolver"/>, which wraps each. Call it before or after <c>AddSignalR()</c>
+    /// and protocol registrations, in any order (<c>AddSignalR()</c> adds its resolver only when none is).
     /// </summary>
     public static IServiceCollection UseCodedErrors(this IServiceCollection services)
     {
-        for (var i = services.Count - 1; i >= 0; i--)
-        {
-            var descriptor = services[i];
-            if (descriptor.ServiceType != typeof(IHubProtocol) || descriptor.IsKeyedService)
-            {
-                continue;
-            }
-
-            // Wrappers are registered by factory, so neither branch sees them again.
-            Func<IServiceProvider, IHubProtocol> inner;
-            Type innerType;
-            if (descriptor.ImplementationType is { } type)
-            {
-                services.TryAddSingleton(type);
-                inner = sp => (IHubProtocol)sp.GetRequiredService(type);
-                innerType = type;
-            }
-            else if (descriptor.ImplementationInstance is IHubProtocol instance)
-            {
-                inner = _ => instance;
-                innerType = instance.GetType();
-            }
-            else
-            {
-                continue;
-            }
-
-            services.RemoveAt(i);
-            if (!services.Any(d => d.ServiceType == typeof(CodedErrorMarker) && d.ImplementationInstance is CodedErrorMarker m && m.Inner == innerType))
-            {
-                services.AddSingleton(new CodedErrorMarker(innerType));
-                services.AddSingleton<IHubProtocol>(sp => new CodedErrorProtocol(inner(sp)));
-            }
-        }
-
+        services.RemoveAll<IHubProtocolResolver>();
+        services.AddSingleton<IHubProtocolResolver, CodedErrorProtocolResolver>();
         return services;
     }
 
@@ -95,7 +57,4 @@ internal static class StreamingExtensions
         }).RequireAuthorization(IdentityClaims.HubCallerPolicy).RequireCors(Cors.CorsExtensions.BrowserPolicy);
         return app;
     }
-
-    /// <summary>Marks that the protocol <see cref="Inner"/> is registered wrapped in the coded-error protocol.</summary>
-    private sealed record CodedErrorMarker(Type Inner);
 }

@@ -9,18 +9,18 @@ namespace StreamHub.Streaming;
 /// <summary>The hub's fan-out methods: tenant-scoped groups and watching a request from any instance.</summary>
 internal sealed partial class StreamingHub
 {
-    /// <summary>Joins the caller to its tenant's group <paramref name="name"/>: it then receives GroupToken/GroupCompleted.</summary>
+    /// <summary>Joins the caller to its tenant's group <paramref name="name"/>: it then receives GroupToken, GroupEvent and GroupCompleted.</summary>
     public async Task JoinGroup(string name) => await Groups.AddToGroupAsync(Context.ConnectionId, ScopedGroup(name));
 
     public async Task LeaveGroup(string name) => await Groups.RemoveFromGroupAsync(Context.ConnectionId, ScopedGroup(name));
 
     /// <summary>
-    /// Streams a request's tokens after <paramref name="afterSeq"/> (0 replays from the start), then the live
+    /// Streams a request's events after <paramref name="afterSeq"/> (0 replays from the start), then the live
     /// ones, then its end, from any instance. Only the request's tenant may watch it.
     /// </summary>
-    public ChannelReader<WatchItem> Watch(string requestId, long afterSeq, CancellationToken cancellationToken)
+    public ChannelReader<StreamEvent> Watch(string requestId, long afterSeq, CancellationToken cancellationToken)
     {
-        var channel = NewChannel<WatchItem>();
+        var channel = NewChannel<StreamEvent>();
         try
         {
             var caller = callers.Resolve(Context.User);
@@ -39,13 +39,13 @@ internal sealed partial class StreamingHub
         return channel.Reader;
     }
 
-    private async Task WatchPumpAsync(IAsyncEnumerable<WatchItem> items, ChannelWriter<WatchItem> writer, CancellationToken cancellationToken)
+    private async Task WatchPumpAsync(IAsyncEnumerable<CompletionEvent> items, ChannelWriter<StreamEvent> writer, CancellationToken cancellationToken)
     {
         try
         {
             await foreach (var item in items.WithCancellation(cancellationToken))
             {
-                await writer.WriteAsync(item, cancellationToken);
+                await writer.WriteAsync(item.ToWire(), cancellationToken);
             }
 
             writer.TryComplete();

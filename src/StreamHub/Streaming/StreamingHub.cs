@@ -4,33 +4,75 @@ using Microsoft.Extensions.Options;
 using StreamHub.Contracts;
 using StreamHub.Fanout;
 using StreamHub.Identity;
+using StreamHub.Upstream;
 
 namespace StreamHub.Streaming;
 
 /// <summary>
 /// The SignalR front door at <c>/hubs/stream</c>. It only translates: the raw argument into a
-/// <see cref="CompletionRequest"/>, the pipeline's tokens into a bounded channel (a slow reader slows its
-/// own upstream read), and failures into <c>HubException</c>s whose message is "code: sentence".
+/// <see cref="CompletionRequest"/>, the pipeline's events into a bounded channel (a slow reader slows its
+/// own upstream read) as text (<c>Stream</c>) or typed events (<c>StreamEvents</c>), and failures into
+/// <c>HubException</c>s whose message is "code: sentence".
 /// </summary>
 internal sealed partial class StreamingHub(
     CompletionPipeline pipeline,
+    ActiveRequests requests,
     IWatchStore watches,
     CallerResolver callers,
     IOptions<StreamingOptions> options,
+    IOptions<UpstreamOptions> upstream,
     TimeProvider timeProvider,
     ILogger<StreamingHub> logger) : Hub<IStreamClient>
 {
     private static readonly object StreamCountKey = new();
 
+    // What Stream sends of each event: the answer's text (a refusal is what the model says instead of one),
+    // reasoning only with Upstream:ForwardReasoning. Static, so choosing one allocates nothing.
+    private static readonly Func<CompletionEvent, string?> AnswerText
+        = static e => e.Kind is EventKind.Text or EventKind.Refusal ? e.Text : null;
+
+    private static readonly Func<CompletionEvent, string?> AnswerAndReasoningText
+        = static e => e.Kind is EventKind.Text or EventKind.Refusal or EventKind.Reasoning ? e.Text : null;
+
+    private static readonly Func<CompletionEvent, StreamEvent?> WireEvent = static e => e.ToWire();
+
     /// <summary>
-    /// Streams the completion's tokens. The argument is bound as loosely as each protocol allows (JSON gives a
+    /// Streams the completion's text. The argument is bound as loosely as each protocol allows (JSON gives a
     /// <see cref="System.Text.Json.JsonElement"/>, MessagePack a map, array or primitive) and validated here,
     /// so every malformed call gets <c>invalid_request:</c>.
     /// </summary>
     public ChannelReader<string> Stream(object? request, CancellationToken cancellationToken)
     {
-        var limits = options.Value;
         var channel = NewChannel<string>();
+        var text = upstream.Value.ForwardReasoning ? AnswerAndReasoningText : AnswerText;
+        if (!Start(request, channel.Writer, text, cancellationToken))
+        {
+            return channel.Reader;
+        }
+
+        return options.Value.CoalesceWindow is { } window ? new CoalescingReader(channel.Reader, window, timeProvider) : channel.Reader;
+    }
+
+    /// <summary>
+    /// Streams the completion as typed events (<see cref="StreamEvent"/>: text, reasoning, refusal, tool calls,
+    /// finish, usage), reasoning always included; the same request, limits and behaviour as <see cref="Stream"/>.
+    /// </summary>
+    public ChannelReader<StreamEvent> StreamEvents(object? request, CancellationToken cancellationToken)
+    {
+        var channel = NewChannel<StreamEvent>();
+        Start(request, channel.Writer, WireEvent, cancellationToken);
+        return channel.Reader;
+    }
+
+    /// <summary>
+    /// Validates the request, counts it against the connection's streams and starts pumping the pipeline's
+    /// events, as <paramref name="project"/> turns them into items (null: not sent), into <paramref name="writer"/>.
+    /// False when the request was refused (the writer then holds the error).
+    /// </summary>
+    private bool Start<T>(object? request, ChannelWriter<T> writer, Func<CompletionEvent, T?> project, CancellationToken cancellationToken)
+        where T : class
+    {
+        var limits = options.Value;
         try
         {
             var parsed = StreamRequestParser.ParseArgument(request, limits);
@@ -44,35 +86,40 @@ internal sealed partial class StreamingHub(
                     $"this connection already has {limits.MaxStreamsPerConnection} streams open; wait for one to finish or open another connection");
             }
 
-            var tokens = pipeline.RunAsync(parsed, caller, new HubProgress(Clients.Caller, parsed.RequestId), cancellationToken);
-            _ = PumpAsync(tokens, channel.Writer, counter, new RequestLogScope(parsed.RequestId, caller.Tenant), cancellationToken);
+            var events = pipeline.RunAsync(parsed, caller, new HubProgress(Clients.Caller, parsed.RequestId), cancellationToken);
+            _ = PumpAsync(events, writer, project, counter, new RequestLogScope(parsed.RequestId, caller.Tenant), cancellationToken);
+            requests.EndOnCancel(parsed.RequestId, Context.ConnectionAborted, cancellationToken);
+            return true;
         }
         catch (StreamHubException ex)
         {
-            channel.Writer.TryComplete(Failure(ex, cancellationToken));
-            return channel.Reader;
+            writer.TryComplete(Failure(ex, cancellationToken));
+            return false;
         }
-
-        return limits.CoalesceWindow is { } window ? new CoalescingReader(channel.Reader, window, timeProvider) : channel.Reader;
     }
 
     /// <summary>
-    /// Writes the pipeline's tokens into the stream's channel. When the caller goes, writing stops and the
+    /// Writes the pipeline's events into the stream's channel. When the caller goes, writing stops and the
     /// enumeration is left; the pipeline decides what happens to the upstream (a resumable request goes on).
     /// </summary>
-    private async Task PumpAsync(
-        IAsyncEnumerable<string> tokens,
-        ChannelWriter<string> writer,
+    private async Task PumpAsync<T>(
+        IAsyncEnumerable<CompletionEvent> events,
+        ChannelWriter<T> writer,
+        Func<CompletionEvent, T?> project,
         Counter counter,
         RequestLogScope logScope,
         CancellationToken cancellationToken)
+        where T : class
     {
         using var scope = logger.BeginScope(logScope);
         try
         {
-            await foreach (var token in tokens)
+            await foreach (var item in events)
             {
-                await writer.WriteAsync(token, cancellationToken);
+                if (project(item) is { } sent)
+                {
+                    await writer.WriteAsync(sent, cancellationToken);
+                }
             }
 
             writer.TryComplete();

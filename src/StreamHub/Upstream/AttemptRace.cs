@@ -11,7 +11,7 @@ internal sealed class AttemptRace(
     RegionSelector selector,
     TimeProvider timeProvider,
     UpstreamRequestScope scope,
-    byte[] body)
+    RequestBodies bodies)
 {
     private readonly Lock _gate = new();
 
@@ -86,7 +86,8 @@ internal sealed class AttemptRace(
     {
         try
         {
-            var stream = await runner.OpenAsync(region, body, scope, token);
+            // The region's own name for the model comes with the model catalog; until then every region gets the caller's.
+            var stream = await runner.OpenAsync(region, bodies.For(bodies.Call.Model), scope, token);
             lock (_gate)
             {
                 _opened.Add(stream);

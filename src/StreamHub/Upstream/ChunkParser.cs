@@ -1,20 +1,24 @@
 using System.Text.Json;
-using StreamHub.Contracts;
 
 namespace StreamHub.Upstream;
 
 /// <summary>
 /// Reads one OpenAI-compatible <c>chat.completion.chunk</c> with <see cref="Utf8JsonReader"/>: no DOM, no
-/// allocation beyond the strings it returns. Understands the dialects real upstreams send: OpenAI
-/// (<c>content</c>, <c>refusal</c>, <c>tool_calls</c>, a usage chunk with empty <c>choices</c>), DeepSeek
-/// (<c>reasoning_content</c>, usage on the finish chunk), Ollama (<c>reasoning</c>) and vLLM (an
-/// <c>error</c> object mid-stream).
+/// allocation beyond the strings it returns (and an array for a chunk with tool calls). Understands the
+/// dialects real upstreams send: OpenAI (<c>content</c>, <c>refusal</c>, <c>tool_calls</c>, a usage chunk with
+/// empty <c>choices</c>, usage details), DeepSeek (<c>reasoning_content</c>, usage on the finish chunk,
+/// <c>prompt_cache_hit_tokens</c>), Ollama (<c>reasoning</c>, whole tool calls) and vLLM (<c>null</c> members,
+/// an <c>error</c> object mid-stream). See <see cref="ToolCallParser"/> and <see cref="UsageParser"/>.
 /// </summary>
 internal static class ChunkParser
 {
     private static ReadOnlySpan<byte> DoneSentinel => "[DONE]"u8;
 
-    public static UpstreamChunk Parse(ReadOnlySpan<byte> data)
+    /// <param name="knownModel">
+    /// The model an earlier chunk of the same stream reported: when this chunk reports the same, its string is
+    /// reused, so the model costs one allocation a stream, not one a token.
+    /// </param>
+    public static UpstreamChunk Parse(ReadOnlySpan<byte> data, string? knownModel = null)
     {
         if (data.Trim((byte)' ').SequenceEqual(DoneSentinel))
         {
@@ -24,7 +28,7 @@ internal static class ChunkParser
         try
         {
             var reader = new Utf8JsonReader(data);
-            return ParseRoot(ref reader);
+            return ParseRoot(ref reader, knownModel);
         }
         catch (JsonException)
         {
@@ -37,7 +41,19 @@ internal static class ChunkParser
         }
     }
 
-    private static UpstreamChunk ParseRoot(ref Utf8JsonReader reader)
+    /// <summary>A string value; null for JSON null, another type (skipped) or an empty, unescaped string.</summary>
+    internal static string? ReadText(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        return reader.ValueSpan.Length == 0 && !reader.ValueIsEscaped ? null : reader.GetString();
+    }
+
+    private static UpstreamChunk ParseRoot(ref Utf8JsonReader reader, string? knownModel)
     {
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -52,10 +68,15 @@ internal static class ChunkParser
                 reader.Read();
                 chunk = ParseChoices(ref reader, chunk);
             }
+            else if (reader.ValueTextEquals("model"u8))
+            {
+                reader.Read();
+                chunk = chunk with { Model = ReadModel(ref reader, knownModel) };
+            }
             else if (reader.ValueTextEquals("usage"u8))
             {
                 reader.Read();
-                chunk = chunk with { Usage = ParseUsage(ref reader) };
+                chunk = chunk with { Usage = UsageParser.Parse(ref reader) };
             }
             else if (reader.ValueTextEquals("error"u8))
             {
@@ -76,6 +97,17 @@ internal static class ChunkParser
 
         // Trailing bytes after the object mean the event was not one JSON value.
         return reader.Read() ? UpstreamChunk.Malformed : chunk;
+    }
+
+    private static string? ReadModel(ref Utf8JsonReader reader, string? knownModel)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        return knownModel is not null && reader.ValueTextEquals(knownModel) ? knownModel : ReadText(ref reader);
     }
 
     private static UpstreamChunk ParseChoices(ref Utf8JsonReader reader, UpstreamChunk chunk)
@@ -140,18 +172,22 @@ internal static class ChunkParser
             }
             else if (reader.ValueTextEquals("refusal"u8))
             {
-                // A refusal is what the model says to the user instead of an answer: it is shown as text.
                 reader.Read();
-                chunk = chunk with { Text = Concat(chunk.Text, ReadText(ref reader)) };
+                chunk = chunk with { Refusal = Concat(chunk.Refusal, ReadText(ref reader)) };
             }
             else if (reader.ValueTextEquals("reasoning_content"u8) || reader.ValueTextEquals("reasoning"u8))
             {
                 reader.Read();
                 chunk = chunk with { Reasoning = Concat(chunk.Reasoning, ReadText(ref reader)) };
             }
+            else if (reader.ValueTextEquals("tool_calls"u8))
+            {
+                reader.Read();
+                chunk = chunk with { ToolCalls = ToolCallParser.Parse(ref reader) ?? chunk.ToolCalls };
+            }
             else
             {
-                // role, tool_calls, function_call, audio...: not text for the caller.
+                // role, function_call (deprecated), audio, reasoning_details...: not events for the caller.
                 reader.Read();
                 reader.Skip();
             }
@@ -160,57 +196,7 @@ internal static class ChunkParser
         return chunk;
     }
 
-    private static string? ReadText(ref Utf8JsonReader reader)
-    {
-        if (reader.TokenType != JsonTokenType.String)
-        {
-            reader.Skip();
-            return null;
-        }
-
-        return reader.ValueSpan.Length == 0 && !reader.ValueIsEscaped ? null : reader.GetString();
-    }
-
     private static string? Concat(string? a, string? b) => a is null ? b : b is null ? a : a + b;
-
-    private static UsageInfo? ParseUsage(ref Utf8JsonReader reader)
-    {
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            reader.Skip();
-            return null;
-        }
-
-        int prompt = 0, completion = 0, total = 0;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("prompt_tokens"u8))
-            {
-                reader.Read();
-                prompt = ReadInt(ref reader);
-            }
-            else if (reader.ValueTextEquals("completion_tokens"u8))
-            {
-                reader.Read();
-                completion = ReadInt(ref reader);
-            }
-            else if (reader.ValueTextEquals("total_tokens"u8))
-            {
-                reader.Read();
-                total = ReadInt(ref reader);
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
-        }
-
-        return new UsageInfo(prompt, completion, total == 0 ? prompt + completion : total);
-    }
-
-    private static int ReadInt(ref Utf8JsonReader reader)
-        => reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var value) ? value : 0;
 
     private static string ParseError(ref Utf8JsonReader reader)
     {

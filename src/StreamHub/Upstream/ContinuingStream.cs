@@ -8,8 +8,10 @@ namespace StreamHub.Upstream;
 /// One request's answer, read chunk by chunk across the streams it takes. A stream that breaks after its
 /// first token ends the request with its contract error (never a silent retry, which would duplicate or
 /// splice text), unless <c>Upstream:MidStream=Continue</c>: then a region, preferably another, is asked to go
-/// on from the partial answer, at most <see cref="MaxContinuations"/> times within the same total limit. Yields
-/// only events that carry something for the caller, reasoning only with <c>Upstream:ForwardReasoning</c>.
+/// on from the partial answer, at most <see cref="MaxContinuations"/> times within the same total limit. Only
+/// text is continued: once a tool call or a refusal has been delivered, a break fails as in <c>Fail</c> mode
+/// (a call's arguments or a refusal cannot be spliced). Yields only chunks that carry something for the
+/// caller: content of every kind (reasoning included; the front doors decide whether to show it), finish, usage.
 /// </summary>
 internal sealed class ContinuingStream(
     StreamOpener opener,
@@ -32,14 +34,19 @@ internal sealed class ContinuingStream(
     private UpstreamStream? _stream;
     private int _continuations;
     private int _delivered;
+    private bool _textOnly = true;
     private bool _finished;
     private bool _ended;
 
     /// <summary>Opens the first stream and tells the caller which region answers.</summary>
     public async ValueTask OpenAsync()
     {
-        _stream = await opener.OpenAsync(call.ToRequestBody(), avoid: null, scope);
+        _stream = await opener.OpenAsync(call, avoid: null, scope);
         await progress.StartedAsync(_stream.Region.Name);
+        if (_stream.Model is { } model)
+        {
+            await progress.ModelAsync(model);
+        }
     }
 
     /// <summary>
@@ -89,14 +96,10 @@ internal sealed class ContinuingStream(
             }
 
             var chunk = next!.Value;
-            if (!options.ForwardReasoning && chunk.Reasoning is not null)
-            {
-                chunk = chunk with { Reasoning = null };
-            }
-
-            if (chunk.Text is not null || chunk.Reasoning is not null)
+            if (chunk.HasContent)
             {
                 _delivered++;
+                _textOnly &= chunk.ToolCalls is null && chunk.Refusal is null;
             }
 
             _partial?.Append(chunk.Text);
@@ -106,7 +109,7 @@ internal sealed class ContinuingStream(
                 Succeeded(stream);
             }
 
-            if (chunk.Text is not null || chunk.Reasoning is not null || chunk.Usage is not null || chunk.FinishReason is not null)
+            if (chunk.HasContent || chunk.Usage is not null || chunk.FinishReason is not null)
             {
                 return chunk;
             }
@@ -145,7 +148,7 @@ internal sealed class ContinuingStream(
     /// <summary>The continuation's stream, reported to the caller as started; or <paramref name="failure"/>, which says what happened to the text it already has.</summary>
     private async ValueTask<UpstreamStream> ContinueOrThrowAsync(UpstreamStream broken, StreamHubException failure)
     {
-        var resumed = _partial is { Length: > 0 } && _continuations < MaxContinuations && !scope.TotalElapsed
+        var resumed = _partial is { Length: > 0 } && _textOnly && _continuations < MaxContinuations && !scope.TotalElapsed
             ? await ContinueAsync(_partial.ToString(), broken.Region)
             : null;
         if (resumed is null)
@@ -171,7 +174,7 @@ internal sealed class ContinuingStream(
         };
         try
         {
-            var stream = await opener.OpenAsync(continuation.ToRequestBody(), failed, scope);
+            var stream = await opener.OpenAsync(continuation, failed, scope);
             UpstreamLog.Continued(logger, failed.Name, stream.Region.Name, partial.Length);
             return stream;
         }

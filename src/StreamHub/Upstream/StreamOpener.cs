@@ -18,10 +18,10 @@ internal sealed class StreamOpener(
 
     /// <summary>The opened stream, or a <see cref="Contracts.StreamHubException"/> with its contract code.</summary>
     /// <param name="avoid">A region to try only when no other can take the request (the one a continuation follows).</param>
-    public async ValueTask<UpstreamStream> OpenAsync(byte[] body, UpstreamRegion? avoid, UpstreamRequestScope scope)
+    public async ValueTask<UpstreamStream> OpenAsync(UpstreamCall call, UpstreamRegion? avoid, UpstreamRequestScope scope)
     {
         var context = ResilienceContextPool.Shared.Get(scope.Token);
-        var race = new AttemptRace(runner, selector, timeProvider, scope, body);
+        var race = new AttemptRace(runner, selector, timeProvider, scope, new RequestBodies(call));
         if (avoid is not null)
         {
             race.Avoid(avoid);

@@ -45,7 +45,7 @@ internal sealed class UpstreamAttemptRunner(
             }
 
             var content = await response.Content.ReadAsStreamAsync(readToken.Token);
-            events = SseParser.Create(content, static (_, data) => ChunkParser.Parse(data))
+            events = SseParser.Create(content, new StreamChunkParser().Parse)
                 .EnumerateAsync(readToken.Token)
                 .GetAsyncEnumerator(readToken.Token);
             var first = await ReadFirstAsync(region, events);
@@ -87,7 +87,11 @@ internal sealed class UpstreamAttemptRunner(
         }
     }
 
-    /// <summary>Skips events that carry nothing for the caller (role-only deltas, usage, reasoning not forwarded).</summary>
+    /// <summary>
+    /// Skips events that carry nothing the model said (role-only deltas, usage) up to the first content event of
+    /// any kind (text, reasoning, refusal, tool call) or the end. Reasoning counts even where <c>Stream</c> does
+    /// not forward it: watchers and <c>StreamEvents</c> see it, so no retry may follow it.
+    /// </summary>
     private async ValueTask<UpstreamChunk> ReadFirstAsync(UpstreamRegion region, IAsyncEnumerator<SseItem<UpstreamChunk>> events)
     {
         while (await events.MoveNextAsync())
@@ -98,8 +102,7 @@ internal sealed class UpstreamAttemptRunner(
                 throw UpstreamFailureClassifier.FromEvent(region.Name, chunk, chunk.Error is { } error ? scrubber.Scrub(error) : null);
             }
 
-            var hasText = chunk.Text is not null || (options.ForwardReasoning && chunk.Reasoning is not null);
-            if (hasText || chunk.FinishReason is not null || chunk.IsDone)
+            if (chunk.HasContent || chunk.FinishReason is not null || chunk.IsDone)
             {
                 return chunk;
             }

@@ -1,5 +1,8 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
 using StreamHub.Emulator;
+using StreamHub.Validation;
 
 namespace StreamHub.Upstream;
 
@@ -7,36 +10,22 @@ internal static class UpstreamExtensions
 {
     /// <summary>
     /// The regions, one pooled <c>HttpClient</c> each (set for long streams), the upstream client and its
-    /// resilience. No region configured: the embedded emulator is started on loopback and becomes the
-    /// one region, so the default run needs no key and no network.
+    /// resilience. No region configured: the embedded emulator becomes the one region and starts, as a
+    /// hosted service, before the app serves, so the default run needs no key and no network. Registers
+    /// only: nothing starts and no setting is read until the host builds and starts.
     /// </summary>
     public static IHostApplicationBuilder AddUpstream(this IHostApplicationBuilder builder)
     {
-        var configured = builder.Configuration.GetSection(UpstreamOptions.Section).Get<UpstreamOptions>() ?? new UpstreamOptions();
-        if (configured.Regions.Count == 0)
-        {
-            var emulator = EmulatorServer.StartAsync(
-                builder.Configuration.GetSection(EmulatorOptions.SectionName).Get<EmulatorOptions>()).GetAwaiter().GetResult();
-            builder.Services.AddSingleton(emulator);
-            builder.Services.AddHostedService<EmbeddedEmulatorLifetime>();
-            builder.Configuration["Upstream:Regions:0:Name"] = "emulator";
-            builder.Configuration["Upstream:Regions:0:BaseUrl"] = new Uri(emulator.BaseAddress, "v1").ToString();
-            configured = builder.Configuration.GetSection(UpstreamOptions.Section).Get<UpstreamOptions>()!;
-        }
+        builder.Services.AddSettings<UpstreamOptions, UpstreamOptionsValidator>(UpstreamOptions.Section);
+        builder.Services.PostConfigure<UpstreamOptions>(EmbeddedEmulator.AddWhenNoRegion);
+        builder.Services.AddEmulatorSettings();
+        builder.Services.AddSingleton<EmbeddedEmulator>();
+        builder.Services.AddHostedService(static services => services.GetRequiredService<EmbeddedEmulator>());
 
-        builder.Services.AddOptions<UpstreamOptions>()
-            .BindConfiguration(UpstreamOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<UpstreamOptions>, UpstreamOptionsValidator>();
+        builder.Services.AddHttpClient();
+        builder.Services.AddSingleton<IConfigureOptions<HttpClientFactoryOptions>, UpstreamHttpClients>();
         builder.Services.AddSingleton<SecretScrubber>();
-        builder.Services.AddSingleton(TimeProvider.System);
-
-        foreach (var region in configured.Regions)
-        {
-            builder.Services.AddUpstreamHttpClient(region, configured.Timeouts.Connect);
-        }
-
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<UpstreamOptions>>().Value;
@@ -50,39 +39,14 @@ internal static class UpstreamExtensions
     }
 
     /// <summary>
-    /// The pooled <c>HttpClient</c> of one region, set for long streams. Shared with the tests, so they drive
-    /// <see cref="UpstreamClient"/> over exactly the handler the app uses.
+    /// The pooled <c>HttpClient</c> of one region, set exactly as the app sets it. For the tests, which drive
+    /// <see cref="UpstreamClient"/> over the handler the app uses without the app's settings.
     /// </summary>
     public static IHttpClientBuilder AddUpstreamHttpClient(this IServiceCollection services, RegionOptions region, TimeSpan connect)
     {
+        var client = services.AddHttpClient(UpstreamHttpClients.Prefix + region.Name);
         var maxConnections = region.MaxConnections;
-        return services.AddHttpClient("upstream:" + region.Name, client =>
-            {
-                // Streams last minutes: the per-stream timeouts are ours (first token, idle, total).
-                client.Timeout = Timeout.InfiniteTimeSpan;
-            })
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                MaxConnectionsPerServer = maxConnections,
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
-                ConnectTimeout = connect,
-                EnableMultipleHttp2Connections = true,
-                AutomaticDecompression = System.Net.DecompressionMethods.None,
-                UseCookies = false,
-                // Disposing an unfinished response must close the connection at once (ending the
-                // upstream request), not drain it for seconds in the hope of reusing it.
-                MaxResponseDrainSize = 0,
-            })
-            // The handler owns its connection lifetime; the factory must not rotate it under a stream.
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
-    }
-
-    /// <summary>Stops the embedded emulator with the app.</summary>
-    private sealed class EmbeddedEmulatorLifetime(EmulatorServer emulator) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public async Task StopAsync(CancellationToken cancellationToken) => await emulator.DisposeAsync();
+        services.Configure<HttpClientFactoryOptions>(client.Name, o => UpstreamHttpClients.Apply(o, maxConnections, connect, connectCallback: null));
+        return client;
     }
 }

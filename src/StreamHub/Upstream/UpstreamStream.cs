@@ -21,6 +21,9 @@ internal sealed class UpstreamStream(
 
     public UpstreamRegion Region => region;
 
+    /// <summary>The model the upstream reported on its first content event, if it named one.</summary>
+    public string? Model => first.Model;
+
     /// <summary>Whether the idle watchdog (not the caller, not the total timeout) ended the last read.</summary>
     public bool IdleTimedOut => watchdog.IsCancellationRequested;
 

@@ -3,19 +3,21 @@ using System.Diagnostics;
 namespace StreamHub.Benchmarks.Load;
 
 /// <summary>
-/// <c>dotnet &lt;dll&gt;</c> of a Release build, started by the runner and killed by its own id when the step ends.
+/// <c>dotnet &lt;dll&gt;</c> of a Release build (or nginx), started by the runner and killed by its own id when the step ends.
 /// Its output goes to a log file beside the results so a failed start can be read afterwards.
 /// </summary>
 internal sealed class ChildProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StreamWriter _log;
+    private readonly string _logPath;
     private bool _closed;
 
-    private ChildProcess(Process process, StreamWriter log)
+    private ChildProcess(Process process, StreamWriter log, string logPath)
     {
         _process = process;
         _log = log;
+        _logPath = logPath;
     }
 
     public int Pid => _process.Id;
@@ -29,23 +31,36 @@ internal sealed class ChildProcess : IAsyncDisposable
             throw new FileNotFoundException($"{dll} is missing: run `dotnet build Hub.sln -c Release` first.", dll);
         }
 
-        var info = new ProcessStartInfo("dotnet")
+        // Quiet, production-like children: no per-request logs, no hot reload, no dev exception page.
+        var env = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            env[key] = value;
+        }
+
+        return StartExecutable("dotnet", [dll, .. args], Path.GetDirectoryName(dll)!, logPath, env);
+    }
+
+    /// <summary>Any program (nginx), its output to <paramref name="logPath"/>.</summary>
+    public static ChildProcess StartExecutable(string file, IEnumerable<string> args, string workingDirectory, string logPath, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo(file)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            WorkingDirectory = workingDirectory,
         };
-        info.ArgumentList.Add(dll);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
         }
 
-        // Quiet, production-like children: no per-request logs, no hot reload, no dev exception page.
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[key] = value;
@@ -53,13 +68,27 @@ internal sealed class ChildProcess : IAsyncDisposable
 
         Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
         var log = new StreamWriter(logPath) { AutoFlush = true };
-        var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {dll}");
-        var child = new ChildProcess(process, log);
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {file}");
+        var child = new ChildProcess(process, log, logPath);
         process.OutputDataReceived += (_, e) => child.Write(e.Data);
         process.ErrorDataReceived += (_, e) => child.Write(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return child;
+    }
+
+    /// <summary>Waits for the process to end by itself (after a stop signal someone else sent); false on timeout.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(timeout);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Polls <paramref name="probe"/> until it answers (any HTTP status), the process dies or the time is up.</summary>
@@ -71,7 +100,7 @@ internal sealed class ChildProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"{_process.StartInfo.ArgumentList[0]} exited with {_process.ExitCode} before it was ready");
+                throw new InvalidOperationException($"{_process.StartInfo.FileName} {_process.StartInfo.ArgumentList[0]} exited with {_process.ExitCode} before it was ready (its log: {_logPath})");
             }
 
             try

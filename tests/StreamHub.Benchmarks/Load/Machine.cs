@@ -33,6 +33,16 @@ internal static class Machine
     public static string CpuPressure()
         => Read("/proc/pressure/cpu")?.Split('\n')[0].Split(' ').FirstOrDefault(f => f.StartsWith("avg10=", StringComparison.Ordinal))?[6..] ?? "?";
 
+    /// <summary>The hard limit on open files: what the .NET children raise their own limit to, and nginx's ceiling.</summary>
+    public static int OpenFilesHardLimit()
+    {
+        var line = File.Exists("/proc/self/limits")
+            ? File.ReadLines("/proc/self/limits").FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal))
+            : null;
+        var fields = line?[14..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return fields is { Length: >= 2 } && int.TryParse(fields[1], System.Globalization.CultureInfo.InvariantCulture, out var hard) ? hard : 1024;
+    }
+
     private static string FdLimit()
     {
         var line = File.Exists("/proc/self/limits")

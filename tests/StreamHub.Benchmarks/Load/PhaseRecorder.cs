@@ -4,9 +4,10 @@ using System.Diagnostics;
 namespace StreamHub.Benchmarks.Load;
 
 /// <summary>
-/// What one phase (through StreamHub, or direct) saw, stream by stream. Every token's lateness is measured
-/// against the emulator's own absolute schedule: token k is due at start + FirstTokenDelay + k/R, where
-/// start is when the client began the request (both paths use the same formula).
+/// What one phase (one peer) saw, stream by stream. Each token gives two figures: its transport time (arrival
+/// minus the emulator's emit stamp in the token: what the path from the emulator to the client cost), and its
+/// lateness against the emulator's absolute schedule (token k is due at start + FirstTokenDelay + k/R, where
+/// start is when the client began the request; this also counts the peer's set-up before the first token).
 /// </summary>
 internal sealed class PhaseRecorder(int streams, int tokens, double tokensPerSecond, TimeSpan firstTokenDelay)
 {
@@ -14,9 +15,10 @@ internal sealed class PhaseRecorder(int streams, int tokens, double tokensPerSec
 
     private readonly float[][] _lateness = new float[streams][];
     private readonly float[][] _interToken = new float[streams][];
+    private readonly float[][] _transport = new float[streams][];
+    private readonly double[] _firstTransportMs = Fill(streams);
     private readonly double[] _ttftMs = Fill(streams);
     private readonly ConcurrentDictionary<string, int> _failures = new();
-    private readonly ConcurrentBag<float> _transport = [];
     private readonly double _periodMs = 1000.0 / tokensPerSecond;
     private readonly double _firstMs = firstTokenDelay.TotalMilliseconds;
     private long _tokens;
@@ -51,21 +53,22 @@ internal sealed class PhaseRecorder(int streams, int tokens, double tokensPerSec
 
         _lateness[slot] = new float[tokens];
         _interToken[slot] = new float[tokens];
+        _transport[slot] = new float[tokens];
         return new StreamProbe(this, slot, Stopwatch.GetTimestamp());
     }
-
-    public void Transport(double ms) => _transport.Add((float)ms);
 
     public PhaseResult Summarize(string phase)
     {
         var lateness = Flatten(_lateness, _countsBySlot);
         var inter = Flatten(_interToken, _countsBySlot, skipFirst: true);
         var ttft = Array.FindAll(_ttftMs, v => !double.IsNaN(v));
-        var transport = _transport.ToArray();
+        var transport = Array.FindAll(Flatten(_transport, _countsBySlot), v => !float.IsNaN(v));
+        var firstTransport = Array.FindAll(_firstTransportMs, v => !double.IsNaN(v));
         Array.Sort(lateness);
         Array.Sort(inter);
         Array.Sort(ttft);
         Array.Sort(transport);
+        Array.Sort(firstTransport);
         var elapsed = ElapsedSeconds;
         return new PhaseResult
         {
@@ -82,7 +85,8 @@ internal sealed class PhaseRecorder(int streams, int tokens, double tokensPerSec
             TtftAddedMs = Percentiles.Of(ttft, offset: -_firstMs),
             TokenLatenessMs = Percentiles.Of(lateness),
             InterTokenLatenessMs = Percentiles.Of(inter),
-            TransportMs = transport.Length == 0 ? null : Percentiles.Of(transport),
+            TransportMs = Percentiles.Of(transport),
+            FirstTokenTransportMs = Percentiles.Of(firstTransport),
         };
     }
 
@@ -118,7 +122,7 @@ internal sealed class PhaseRecorder(int streams, int tokens, double tokensPerSec
     }
 
     /// <summary>Records one stream's tokens and how it ended.</summary>
-    internal sealed class StreamProbe(PhaseRecorder owner, int slot, long startTs)
+    internal sealed class StreamProbe(PhaseRecorder owner, int slot, long startTs) : ITokenSink
     {
         private int _count;
         private long _firstTs;
@@ -126,7 +130,7 @@ internal sealed class PhaseRecorder(int streams, int tokens, double tokensPerSec
 
         public int Count => _count;
 
-        public void Token(long now)
+        public void Token(long now, long emitted)
         {
             var k = _count;
             if (k >= owner._lateness[slot].Length)
@@ -138,11 +142,15 @@ internal sealed class PhaseRecorder(int streams, int tokens, double tokensPerSec
             }
 
             var sinceStart = (now - startTs) * MsPerTick;
+            var transport = emitted > 0 ? (float)((now - emitted) * MsPerTick) : float.NaN;
             if (k == 0)
             {
                 _firstTs = now;
                 owner._ttftMs[slot] = sinceStart;
+                owner._firstTransportMs[slot] = transport;
             }
+
+            owner._transport[slot][k] = transport;
 
             owner._lateness[slot][k] = (float)(sinceStart - owner._firstMs - (k * owner._periodMs));
             owner._interToken[slot][k] = (float)(((now - _firstTs) * MsPerTick) - (k * owner._periodMs));

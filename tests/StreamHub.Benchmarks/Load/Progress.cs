@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace StreamHub.Benchmarks.Load;
 
 /// <summary>The live progress line (rewritten in place on a terminal, one line every 5 s otherwise), and peak sampling.</summary>
-internal sealed class Progress(string phase, PhaseRecorder recorder, int? serverPid) : IDisposable
+internal sealed class Progress(string phase, PhaseRecorder recorder, Func<ProcSample?> sample) : IDisposable
 {
     private readonly PeriodicTimer _timer = new(TimeSpan.FromMilliseconds(250));
 
@@ -11,13 +11,15 @@ internal sealed class Progress(string phase, PhaseRecorder recorder, int? server
 
     public long PeakRssKb { get; private set; }
 
+    public int PeakThreads { get; private set; }
+
     public async Task RunUntilAsync(Task driving)
     {
         var interactive = !Console.IsOutputRedirected;
         var started = Stopwatch.GetTimestamp();
         var window = new Queue<(long Ts, long Tokens)>();
         var lastPrint = 0L;
-        var lastCpu = ProcSample.Read(serverPid);
+        var lastCpu = sample();
         var lastCpuTs = started;
         var cpuPercent = 0.0;
         while (!driving.IsCompleted && await _timer.WaitForNextTickAsync())
@@ -35,10 +37,11 @@ internal sealed class Progress(string phase, PhaseRecorder recorder, int? server
             var rate = span >= 0.9 ? (tokens - tok0) / span : 0;
             PeakRate = Math.Max(PeakRate, Math.Round(rate, 1));
 
-            var sample = ProcSample.Read(serverPid);
-            if (sample is { } s)
+            var current = sample();
+            if (current is { } s)
             {
                 PeakRssKb = Math.Max(PeakRssKb, s.RssKb);
+                PeakThreads = Math.Max(PeakThreads, s.Threads);
                 if (lastCpu is { } c && now - lastCpuTs >= Stopwatch.Frequency)
                 {
                     cpuPercent = (s.CpuSeconds - c.CpuSeconds) * 100 / ((now - lastCpuTs) / (double)Stopwatch.Frequency);
@@ -49,7 +52,7 @@ internal sealed class Progress(string phase, PhaseRecorder recorder, int? server
 
             var elapsed = (now - started) / (double)Stopwatch.Frequency;
             var line = $"[{phase} {recorder.Streams}] {elapsed,6:0.0}s active {recorder.Active,6} done {recorder.Completed,6} failed {recorder.Failed,5} tokens {tokens,9} ({rate,8:0}/s)"
-                + (sample is { } r ? $" server rss {r.RssKb / 1024,5} MB cpu {cpuPercent,4:0}%" : "");
+                + (current is { } r ? $" peer rss {r.RssKb / 1024,5} MB cpu {cpuPercent,4:0}%" : "");
             if (interactive)
             {
                 Console.Write("\r" + line);

@@ -2,96 +2,113 @@ using System.Globalization;
 
 namespace StreamHub.Benchmarks.Load;
 
-/// <summary>The console line of a run, StreamHub/direct ratios, and the median over a step's runs.</summary>
+/// <summary>Each peer against direct within a run, the console lines, and the medians (and ratios) over a step's runs.</summary>
 internal static class Report
 {
-    public static void Compare(RunResult r)
+    /// <summary>Added latency of every peer against the direct phase of the same run.</summary>
+    public static void Compare(RunResult run)
     {
-        if (r.Hub is not { } hub || r.Direct is not { } direct)
+        if (run.Peers.Find(p => p.Phase == "direct") is not { } direct)
         {
             return;
         }
 
-        if (hub.ServerCpuMicrosPerToken is { } h && direct.EmulatorCpuMicrosPerToken is { } e && e > 0)
+        foreach (var p in run.Peers)
         {
-            r.CpuPerTokenRatio = Math.Round(h / e, 2);
-        }
-
-        var a = hub.TokenLatenessMs;
-        var b = direct.TokenLatenessMs;
-        r.AddedTokenLatencyMs = new Percentiles(
-            Math.Round(a.P50 - b.P50, 3), Math.Round(a.P95 - b.P95, 3), Math.Round(a.P99 - b.P99, 3), Math.Round(a.Max - b.Max, 3), a.Count);
-    }
-
-    public static string Line(RunResult r)
-    {
-        if (r.Error is not null)
-        {
-            return "  error: " + r.Error;
-        }
-
-        var lines = new List<string>();
-        foreach (var p in new[] { r.Direct, r.Hub })
-        {
-            if (p is null)
+            if (p != direct)
             {
-                continue;
+                p.AddedTokenMs = Minus(p.TransportMs, direct.TransportMs);
+                p.AddedFirstTokenMs = Minus(p.TtftMs, direct.TtftMs);
             }
-
-            lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"  {p.Phase,-6} ok {p.Completed}/{p.Streams} failed {p.Failed} {Codes(p)} peak-active {p.PeakActive} syn-drops {p.ListenOverflows} | ttft+ p50 {p.TtftAddedMs.P50:0.0} p95 {p.TtftAddedMs.P95:0.0} p99 {p.TtftAddedMs.P99:0.0} ms | token late p50 {p.TokenLatenessMs.P50:0.0} p95 {p.TokenLatenessMs.P95:0.0} p99 {p.TokenLatenessMs.P99:0.0} ms | inter p99 {p.InterTokenLatenessMs.P99:0.0} ms | {p.TokensPerSecond:0}/s | server cpu {p.ServerCpuSeconds:0.00}s ({p.ServerCpuMicrosPerToken:0.0} us/tok) emu {p.EmulatorCpuSeconds:0.00}s client {p.ClientCpuSeconds:0.00}s | rss {p.RssIdleKb / 1024}->{p.RssPeakKb / 1024}->{p.RssAfterKb / 1024} MB ({p.KbPerStream:0.0} KB/stream)"));
         }
-
-        lines.Add(string.Create(CultureInfo.InvariantCulture,
-            $"  ratio cpu/token hub/emulator {r.CpuPerTokenRatio:0.00}x | added per-token latency p50 {r.AddedTokenLatencyMs?.P50:0.0} p95 {r.AddedTokenLatencyMs?.P95:0.0} p99 {r.AddedTokenLatencyMs?.P99:0.0} ms"));
-        return string.Join(Environment.NewLine, lines);
     }
 
-    private static string Codes(PhaseResult p) => p.FailuresByCode.Count == 0 ? "" : "(" + string.Join(", ", p.FailuresByCode.Select(kv => $"{kv.Key} {kv.Value}")) + ")";
+    public static string Line(PhaseResult p) => string.Create(CultureInfo.InvariantCulture,
+        $"  {p.Phase,-11} ok {p.Completed}/{p.Streams} failed {p.Failed}{Codes(p)} peak {p.PeakActive} syn-drops {p.ListenOverflows}"
+        + $" | transport p50 {p.TransportMs.P50:0.00} p99 {p.TransportMs.P99:0.00} ms, added {p.AddedTokenMs?.P50:0.00} / {p.AddedTokenMs?.P99:0.00}"
+        + $" | ttft+ p50 {p.TtftAddedMs.P50:0.0} p99 {p.TtftAddedMs.P99:0.0}, added {p.AddedFirstTokenMs?.P50:0.0} / {p.AddedFirstTokenMs?.P99:0.0}"
+        + $" | late p99 {p.TokenLatenessMs.P99:0.0} | {p.TokensPerSecond:0}/s"
+        + $" | peer cpu {p.PeerCpuSeconds:0.00}s {p.PeerCpuMicrosPerToken:0.0} us/tok, emu {p.EmulatorCpuMicrosPerToken:0.0} us/tok, client {p.ClientCpuSeconds:0.00}s"
+        + $" | rss {p.RssIdleKb / 1024}->{p.RssPeakKb / 1024}->{p.RssAfterKb / 1024} MB ({p.KbPerStream:0.0} KB/stream) threads {p.PeakThreads}");
 
-    /// <summary>The median of each headline figure over a step's runs (each figure separately).</summary>
-    public static Dictionary<string, object?> Median(List<RunResult> runs)
+    private static string Codes(PhaseResult p) => p.FailuresByCode.Count == 0 ? "" : " (" + string.Join(", ", p.FailuresByCode.Select(kv => $"{kv.Key} {kv.Value}")) + ")";
+
+    /// <summary>The median of each figure over a step's runs, per peer, then the ratios to nginx and YARP.</summary>
+    public static StepMedians Median(List<RunResult> runs)
     {
-        var ok = runs.Where(r => r.Hub is not null).ToList();
-        double? M(Func<RunResult, double?> f)
+        var names = runs.SelectMany(r => r.Peers).Select(p => p.Phase).Distinct().ToList();
+        var peers = names.ConvertAll(name => Median(name, runs.SelectMany(r => r.Peers).Where(p => p.Phase == name).ToList()));
+        var nginx = peers.Find(p => p.Peer == "nginx");
+        var yarp = peers.Find(p => p.Peer == "yarp");
+        foreach (var p in peers)
         {
-            var values = ok.Select(f).Where(v => v is { } d && !double.IsNaN(d)).Select(v => v!.Value).OrderBy(v => v).ToArray();
-            return values.Length == 0 ? null : values.Length % 2 == 1 ? values[values.Length / 2] : Math.Round((values[(values.Length / 2) - 1] + values[values.Length / 2]) / 2, 3);
+            Ratios(p, nginx, p.VsNginx);
+            Ratios(p, yarp, p.VsYarp);
+            p.AddedTokenP50MinusNginxMs = p.AddedTokenP50Ms - nginx?.AddedTokenP50Ms is { } d ? Math.Round(d, 3) : null;
         }
 
-        return new Dictionary<string, object?>
+        return new StepMedians { Streams = runs[0].Streams, Runs = runs.Count, Peers = peers };
+    }
+
+    private static PeerMedian Median(string name, List<PhaseResult> phases)
+    {
+        double? M(Func<PhaseResult, double?> f)
         {
-            ["streams"] = runs[0].Streams,
-            ["runs"] = runs.Count,
-            ["runsWithResults"] = ok.Count,
-            ["failedPercent"] = ok.Count == 0 ? 100.0 : M(r => 100.0 * r.Hub!.Failed / r.Hub.Streams),
-            ["failuresByCode"] = string.Join("; ", ok.Select(r => string.Join(",", r.Hub!.FailuresByCode.Select(kv => $"{kv.Key}={kv.Value}"))).Where(s => s.Length > 0)),
-            ["hubTtftAddedP50Ms"] = M(r => r.Hub!.TtftAddedMs.P50),
-            ["hubTtftAddedP95Ms"] = M(r => r.Hub!.TtftAddedMs.P95),
-            ["hubTtftAddedP99Ms"] = M(r => r.Hub!.TtftAddedMs.P99),
-            ["directTtftAddedP99Ms"] = M(r => r.Direct?.TtftAddedMs.P99),
-            ["hubTokenLatenessP50Ms"] = M(r => r.Hub!.TokenLatenessMs.P50),
-            ["hubTokenLatenessP95Ms"] = M(r => r.Hub!.TokenLatenessMs.P95),
-            ["hubTokenLatenessP99Ms"] = M(r => r.Hub!.TokenLatenessMs.P99),
-            ["directTokenLatenessP99Ms"] = M(r => r.Direct?.TokenLatenessMs.P99),
-            ["addedTokenLatencyP50Ms"] = M(r => r.AddedTokenLatencyMs?.P50),
-            ["addedTokenLatencyP99Ms"] = M(r => r.AddedTokenLatencyMs?.P99),
-            ["hubInterTokenP99Ms"] = M(r => r.Hub!.InterTokenLatenessMs.P99),
-            ["directInterTokenP99Ms"] = M(r => r.Direct?.InterTokenLatenessMs.P99),
-            ["directTransportP99Ms"] = M(r => r.Direct?.TransportMs?.P99),
-            ["hubPeakActive"] = M(r => r.Hub!.PeakActive),
-            ["hubListenOverflows"] = M(r => r.Hub!.ListenOverflows),
-            ["directListenOverflows"] = M(r => r.Direct?.ListenOverflows),
-            ["hubTokensPerSecond"] = M(r => r.Hub!.TokensPerSecond),
-            ["hubPeakTokensPerSecond"] = M(r => r.Hub!.PeakTokensPerSecond),
-            ["hubCpuSeconds"] = M(r => r.Hub!.ServerCpuSeconds),
-            ["hubCpuMicrosPerToken"] = M(r => r.Hub!.ServerCpuMicrosPerToken),
-            ["emulatorCpuMicrosPerTokenDirect"] = M(r => r.Direct?.EmulatorCpuMicrosPerToken),
-            ["cpuPerTokenRatio"] = M(r => r.CpuPerTokenRatio),
-            ["hubRssIdleMb"] = M(r => r.Hub!.RssIdleKb / 1024.0),
-            ["hubRssPeakMb"] = M(r => r.Hub!.RssPeakKb / 1024.0),
-            ["kbPerStream"] = M(r => r.Hub!.KbPerStream),
-            ["hubRssAfterMb"] = M(r => r.Hub!.RssAfterKb / 1024.0),
+            var values = phases.Select(f).Where(v => v is { } d && !double.IsNaN(d)).Select(v => v!.Value).Order().ToArray();
+            return values.Length == 0 ? null
+                : values.Length % 2 == 1 ? values[values.Length / 2]
+                : Math.Round((values[(values.Length / 2) - 1] + values[values.Length / 2]) / 2, 3);
+        }
+
+        return new PeerMedian
+        {
+            Peer = name,
+            Runs = phases.Count,
+            FailedPercent = M(p => 100.0 * p.Failed / p.Streams),
+            FailuresByCode = string.Join("; ", phases.Select(p => string.Join(",", p.FailuresByCode.Select(kv => $"{kv.Key}={kv.Value}"))).Where(s => s.Length > 0)),
+            AddedTokenP50Ms = M(p => p.AddedTokenMs?.P50),
+            AddedTokenP99Ms = M(p => p.AddedTokenMs?.P99),
+            AddedFirstTokenP50Ms = M(p => p.AddedFirstTokenMs?.P50),
+            AddedFirstTokenP99Ms = M(p => p.AddedFirstTokenMs?.P99),
+            TransportP50Ms = M(p => p.TransportMs.P50),
+            TransportP99Ms = M(p => p.TransportMs.P99),
+            FirstTokenTransportP50Ms = M(p => p.FirstTokenTransportMs.P50),
+            TtftAddedP50Ms = M(p => p.TtftAddedMs.P50),
+            TtftAddedP99Ms = M(p => p.TtftAddedMs.P99),
+            TokenLatenessP50Ms = M(p => p.TokenLatenessMs.P50),
+            TokenLatenessP99Ms = M(p => p.TokenLatenessMs.P99),
+            InterTokenP99Ms = M(p => p.InterTokenLatenessMs.P99),
+            TokensPerSecond = M(p => p.TokensPerSecond),
+            PeakActive = M(p => p.PeakActive),
+            ListenOverflows = M(p => p.ListenOverflows),
+            PeerCpuMicrosPerToken = M(p => p.PeerCpuMicrosPerToken),
+            EmulatorCpuMicrosPerToken = M(p => p.EmulatorCpuMicrosPerToken),
+            ClientCpuSeconds = M(p => p.ClientCpuSeconds),
+            KbPerStream = M(p => p.KbPerStream),
+            RssIdleMb = M(p => p.RssIdleKb / 1024.0),
+            RssPeakMb = M(p => p.RssPeakKb / 1024.0),
+            RssAfterMb = M(p => p.RssAfterKb / 1024.0),
+            PeakThreads = M(p => p.PeakThreads),
         };
     }
+
+    private static void Ratios(PeerMedian p, PeerMedian? reference, Dictionary<string, double?> into)
+    {
+        if (reference is null)
+        {
+            return;
+        }
+
+        into["cpu"] = Ratio(p.PeerCpuMicrosPerToken, reference.PeerCpuMicrosPerToken);
+        into["kbPerStream"] = Ratio(p.KbPerStream, reference.KbPerStream);
+        into["addedTokenP50"] = Ratio(p.AddedTokenP50Ms, reference.AddedTokenP50Ms);
+        into["addedTokenP99"] = Ratio(p.AddedTokenP99Ms, reference.AddedTokenP99Ms);
+        into["addedFirstTokenP50"] = Ratio(p.AddedFirstTokenP50Ms, reference.AddedFirstTokenP50Ms);
+    }
+
+    /// <summary>Null when either side is missing or the reference is not positive (a ratio to ~0 says nothing).</summary>
+    private static double? Ratio(double? a, double? b) => a is { } x && b is { } y && y > 0 ? Math.Round(x / y, 2) : null;
+
+    private static Percentiles Minus(Percentiles a, Percentiles b)
+        => new(Math.Round(a.P50 - b.P50, 3), Math.Round(a.P95 - b.P95, 3), Math.Round(a.P99 - b.P99, 3), Math.Round(a.Max - b.Max, 3), a.Count);
 }

@@ -1,12 +1,11 @@
 using System.Net;
-using System.Text;
 using StreamHub.Tests.Infrastructure;
 using static StreamHub.Tests.Admin.AdminTestKit;
 
 namespace StreamHub.Tests.Admin;
 
 /// <summary>Every admin route answers 401 without a key and 403 with a tenant's key; the admin key passes.</summary>
-public sealed class AdminAccessTests : IAsyncLifetime
+public sealed class AdminAccessTests(AdminAccessTests.SharedServer shared) : IClassFixture<AdminAccessTests.SharedServer>, IAsyncLifetime
 {
     private StreamHubServer _server = null!;
 
@@ -23,9 +22,9 @@ public sealed class AdminAccessTests : IAsyncLifetime
         { "PUT", "/admin/limits" },
     };
 
-    public async Task InitializeAsync() => _server = await StreamHubServer.StartAsync(Settings());
+    public async Task InitializeAsync() => _server = await shared.ForTestAsync();
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Theory]
     [MemberData(nameof(Routes))]
@@ -93,14 +92,9 @@ public sealed class AdminAccessTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, formerKey.StatusCode);
     }
 
-    internal static Task<HttpResponseMessage> SendAsync(HttpClient http, string method, string path)
-    {
-        var request = new HttpRequestMessage(new HttpMethod(method), path);
-        if (method == "PUT")
-        {
-            request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
-        }
-
-        return http.SendAsync(request).WaitAsync(StreamHubServer.Timeout);
-    }
+    /// <summary>
+    /// One server for every route and key: the calls change region and limit state, but these tests assert
+    /// only who is let in.
+    /// </summary>
+    public sealed class SharedServer() : SharedStreamHub(Settings());
 }

@@ -69,6 +69,28 @@ public sealed class AdminLimitsTests : IAsyncLifetime
         Assert.Equal(4, (await http.GetJsonAsync<AdminLimits>("/admin/limits")).MaxConcurrentStreams);
     }
 
+    /// <summary>The run-time change meets the rules of start-up: what stops the service is refused here too.</summary>
+    [Theory]
+    [InlineData("Admission:MaxConcurrentStreams", "100001", """{ "maxConcurrentStreams": 100001 }""", "maxConcurrentStreams")]
+    [InlineData("Admission:QueueLimits:High", "1000001", """{ "queueLimits": { "high": 1000001 } }""", "queueLimits.high")]
+    [InlineData("Admission:BackpressureThreshold", "0", """{ "backpressureThreshold": 0 }""", "backpressureThreshold")]
+    [InlineData("Admission:AgingInterval", "00:00:30", """{ "agingInterval": "00:00:30" }""", "agingInterval")]
+    public async Task PutLimits_ValueStartUpRefuses_IsRefusedNamingTheField(string key, string value, string body, string field)
+    {
+        var startUp = await FailedStart.RunAsync($"{key}={value}");
+        using var http = Http(_server);
+
+        using var response = await http.PutAsync("/admin/limits", new StringContent(body, System.Text.Encoding.UTF8, "application/json"))
+            .WaitAsync(StreamHubServer.Timeout);
+
+        Assert.Contains(key, startUp.Message, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<HttpValidationProblemDetails>().WaitAsync(StreamHubServer.Timeout);
+        var messages = Assert.Contains(field, problem!.Errors);
+        Assert.Contains(messages, m => m.StartsWith(key, StringComparison.Ordinal));
+        Assert.Equal(4, (await http.GetJsonAsync<AdminLimits>("/admin/limits")).MaxConcurrentStreams);
+    }
+
     [Fact]
     public async Task PutLimits_ResizedUnderLoad_PermitsAreConserved()
     {
@@ -94,6 +116,9 @@ public sealed class AdminLimitsTests : IAsyncLifetime
             response.EnsureSuccessStatusCode();
             var snapshot = Admission.Snapshot();
             Assert.Equal(pool, snapshot.PoolSize);
+
+            // Real time on purpose: the emulator streams on the real clock, so 40 ms lets streams start and end
+            // between two resizes (churn, not a guess at a state the test then asserts).
             await Task.Delay(40);
         }
 

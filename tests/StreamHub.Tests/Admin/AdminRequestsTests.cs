@@ -12,15 +12,13 @@ using static StreamHub.Tests.Admin.AdminTestKit;
 namespace StreamHub.Tests.Admin;
 
 /// <summary>Listing and aborting requests in flight: a pool of one, so a second request queues.</summary>
-public sealed class AdminRequestsTests : IAsyncLifetime
+public sealed class AdminRequestsTests(AdminRequestsTests.SharedServer shared) : IClassFixture<AdminRequestsTests.SharedServer>, IAsyncLifetime
 {
     private StreamHubServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await StreamHubServer.StartAsync(Settings(
-        ("Admission:MaxConcurrentStreams", "1"),
-        ("Admission:BackpressureThreshold", "1")));
+    public async Task InitializeAsync() => _server = await shared.ForTestAsync();
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task DeleteRequest_Streaming_CallerGetsAbortedAndUpstreamEnds()
@@ -71,7 +69,7 @@ public sealed class AdminRequestsTests : IAsyncLifetime
         await caller.StartedAsync("running");
         _ = await caller.StartAsync(new StreamRequest { RequestId = "waiting", Prompt = "x", Priority = "low" }, hold.Token);
         await caller.QueuedAsync("waiting");
-        await EventuallyAsync(async () => (await http.GetJsonAsync<AdminRequest[]>("/admin/requests")).Any(r => r.Id == "running" && r.Tokens > 0), "tokens counted");
+        await Waits.EventuallyAsync(async () => (await http.GetJsonAsync<AdminRequest[]>("/admin/requests")).Any(r => r.Id == "running" && r.Tokens > 0), "tokens counted");
 
         var list = await http.GetJsonAsync<AdminRequest[]>("/admin/requests");
 
@@ -99,4 +97,10 @@ public sealed class AdminRequestsTests : IAsyncLifetime
     }
 
     private PriorityAdmission Admission => _server.Services.GetRequiredService<PriorityAdmission>();
+
+    /// <summary>
+    /// One server: every test ends its own requests, and each starts once the previous test's requests have
+    /// left the pool and the queue, so the one slot and the empty queue they assert are theirs.
+    /// </summary>
+    public sealed class SharedServer() : SharedStreamHub(Settings(("Admission:MaxConcurrentStreams", "1"), ("Admission:BackpressureThreshold", "1")));
 }

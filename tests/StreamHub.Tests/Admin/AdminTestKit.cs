@@ -1,11 +1,7 @@
-using System.Collections.Concurrent;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
-using Microsoft.AspNetCore.SignalR.Client;
-using StreamHub.Contracts;
-using StreamHub.Streaming;
 using StreamHub.Tests.Infrastructure;
 
 namespace StreamHub.Tests.Admin;
@@ -37,65 +33,29 @@ internal static class AdminTestKit
         return settings;
     }
 
-    public static HttpClient Http(StreamHubServer server, string? key = AdminKey)
-    {
-        var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = StreamHubServer.Timeout };
-        if (key is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        }
-
-        return client;
-    }
+    /// <summary>An HTTP client for <paramref name="server"/> that sends <paramref name="key"/> (the admin key by default).</summary>
+    public static HttpClient Http(StreamHubServer server, string? key = AdminKey) => server.CreateHttpClient(key);
 
     public static async Task<T> GetJsonAsync<T>(this HttpClient http, string path)
-        => (await http.GetFromJsonAsync<T>(path, Json).WaitAsync(StreamHubServer.Timeout))!;
+        => (await http.GetFromJsonAsync<T>(path, Json).WaitAsync(Waits.Timeout))!;
 
-    /// <summary>Polls <paramref name="condition"/> until it holds, or fails after the standard timeout.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    /// <summary>Sends <paramref name="method"/> to <paramref name="path"/> (a PUT carries an empty JSON object), bounded.</summary>
+    public static Task<HttpResponseMessage> SendAsync(HttpClient http, string method, string path)
     {
-        var deadline = DateTime.UtcNow + StreamHubServer.Timeout;
-        while (!await condition().WaitAsync(StreamHubServer.Timeout))
+        var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method == "PUT")
         {
-            Assert.True(DateTime.UtcNow < deadline, "timed out waiting: " + what);
-            await Task.Delay(20);
+            request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
         }
+
+        return http.SendAsync(request).WaitAsync(Waits.Timeout);
     }
 
-    public static Task EventuallyAsync(Func<bool> condition, string what) => EventuallyAsync(() => Task.FromResult(condition()), what);
+    /// <summary>Forwards to <see cref="Waits.EventuallyAsync(Func{Task{bool}}, string, TimeSpan?)"/>, the suite's one poll.</summary>
+    public static Task EventuallyAsync(Func<Task<bool>> condition, string what) => Waits.EventuallyAsync(condition, what);
+
+    /// <summary>Forwards to <see cref="Waits.EventuallyAsync(Func{bool}, string, TimeSpan?)"/>, the suite's one poll.</summary>
+    public static Task EventuallyAsync(Func<bool> condition, string what) => Waits.EventuallyAsync(condition, what);
 
     public static Task<List<string>> ReadToEndAsync(ChannelReader<string> reader) => Streams.ReadToEndAsync(reader);
-}
-
-/// <summary>A hub connection that records its Queued, Started and Usage callbacks by request id.</summary>
-internal sealed class HubCaller : IAsyncDisposable
-{
-    private readonly HubConnection _connection;
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<int>> _queued = new();
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<string>> _started = new();
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<UsageReport>> _usage = new();
-
-    private HubCaller(HubConnection connection)
-    {
-        _connection = connection;
-        connection.On<string, int>(nameof(IStreamClient.Queued), (id, position) => Tcs(_queued, id).TrySetResult(position));
-        connection.On<string, string>(nameof(IStreamClient.Started), (id, region) => Tcs(_started, id).TrySetResult(region));
-        connection.On<string, UsageReport>(nameof(IStreamClient.Usage), (id, usage) => Tcs(_usage, id).TrySetResult(usage));
-    }
-
-    public static async Task<HubCaller> ConnectAsync(StreamHubServer server, string? key = null) => new(await server.ConnectAsync(key));
-
-    public Task<ChannelReader<string>> StartAsync(StreamRequest request, CancellationToken cancellationToken = default)
-        => _connection.StreamAsChannelAsync<string>("Stream", request, cancellationToken).WaitAsync(StreamHubServer.Timeout, CancellationToken.None);
-
-    public Task<int> QueuedAsync(string id) => Tcs(_queued, id).Task.WaitAsync(StreamHubServer.Timeout);
-
-    public Task<string> StartedAsync(string id) => Tcs(_started, id).Task.WaitAsync(StreamHubServer.Timeout);
-
-    public Task<UsageReport> UsageAsync(string id) => Tcs(_usage, id).Task.WaitAsync(StreamHubServer.Timeout);
-
-    public ValueTask DisposeAsync() => _connection.DisposeAsync();
-
-    private static TaskCompletionSource<T> Tcs<T>(ConcurrentDictionary<string, TaskCompletionSource<T>> map, string id)
-        => map.GetOrAdd(id, _ => new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously));
 }

@@ -6,8 +6,10 @@ using static StreamHub.Tests.Admin.AdminTestKit;
 namespace StreamHub.Tests.Admin;
 
 /// <summary>The OpenAPI document at /openapi/v1.json and Scalar at /scalar.</summary>
-public sealed class OpenApiTests
+public sealed class OpenApiTests(OpenApiTests.PublicDocsServer publicDocs) : IClassFixture<OpenApiTests.PublicDocsServer>, IAsyncLifetime
 {
+    private StreamHubServer _public = null!;
+
     public static TheoryData<string, string, string[]> Operations => new()
     {
         { "/admin/stats", "get", ["200", "401", "403"] },
@@ -21,11 +23,14 @@ public sealed class OpenApiTests
         { "/admin/limits", "put", ["200", "400", "401", "403", "503"] },
     };
 
+    public async Task InitializeAsync() => _public = await publicDocs.ForTestAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
     [Fact]
     public async Task OpenApiDocument_Public_ListsEveryAdminRouteWithItsResponsesAndTheBearerScheme()
     {
-        await using var server = await StreamHubServer.StartAsync(Settings(("Admin:PublicApiDocs", "true")));
-        using var http = Http(server, key: null);
+        using var http = Http(_public, key: null);
 
         using var document = JsonDocument.Parse(await http.GetStringAsync("/openapi/v1.json").WaitAsync(StreamHubServer.Timeout));
 
@@ -54,8 +59,7 @@ public sealed class OpenApiTests
     [Fact]
     public async Task Scalar_Public_ServesHtml()
     {
-        await using var server = await StreamHubServer.StartAsync(Settings(("Admin:PublicApiDocs", "true")));
-        using var http = Http(server, key: null);
+        using var http = Http(_public, key: null);
 
         using var response = await http.GetAsync("/scalar/").WaitAsync(StreamHubServer.Timeout);
 
@@ -82,4 +86,7 @@ public sealed class OpenApiTests
             Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
         }
     }
+
+    /// <summary>The documents in public: read-only, so the tests that read them share one server.</summary>
+    public sealed class PublicDocsServer() : SharedStreamHub(Settings(("Admin:PublicApiDocs", "true")));
 }

@@ -2,13 +2,15 @@ using System.Threading.RateLimiting;
 using Microsoft.Extensions.Time.Testing;
 using StreamHub.Admission;
 using StreamHub.Contracts;
+using StreamHub.Tests.Infrastructure;
 
 namespace StreamHub.Tests.Admission;
 
 /// <summary>Small builders shared by the admission tests.</summary>
 internal static class AdmissionTestKit
 {
-    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+    /// <summary>The suite's one default bound (<see cref="Waits.Timeout"/>), under the name these tests know.</summary>
+    public static readonly TimeSpan Wait = Waits.Timeout;
 
     public static AdmissionOptions Options(int pool = 1, double threshold = 1.0, int queueLimit = 1000) => new()
     {

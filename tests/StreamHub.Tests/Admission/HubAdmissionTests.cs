@@ -1,17 +1,13 @@
-using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using StreamHub.Contracts;
-using StreamHub.Streaming;
 using StreamHub.Tests.Infrastructure;
 using static StreamHub.Tests.Infrastructure.Streams;
 
 namespace StreamHub.Tests.Admission;
 
 /// <summary>Admission end to end over SignalR: a pool of 2, a slow emulator, tenants of every tier.</summary>
-public sealed class HubAdmissionTests : IAsyncLifetime
+public sealed class HubAdmissionTests(HubAdmissionTests.SharedServer shared) : IClassFixture<HubAdmissionTests.SharedServer>, IAsyncLifetime
 {
     private const string GoldKey = "gold-key-0123456789abcdef";
     private const string SilverKey = "silver-key-0123456789abcdef";
@@ -20,30 +16,15 @@ public sealed class HubAdmissionTests : IAsyncLifetime
 
     private StreamHubServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await StreamHubServer.StartAsync(new Dictionary<string, string?>
-    {
-        ["Admission:MaxConcurrentStreams"] = "2",
-        ["Admission:BackpressureThreshold"] = "1",
-        ["Admission:QueueLimits:Low"] = "1",
-        ["Admission:MaxQueueWait"] = "00:01:00",
-        ["Tenants:0:Name"] = "gold",
-        ["Tenants:0:ApiKey"] = GoldKey,
-        ["Tenants:0:Tier"] = "Critical",
-        ["Tenants:1:Name"] = "silver",
-        ["Tenants:1:ApiKey"] = SilverKey,
-        ["Tenants:1:Tier"] = "High",
-        ["Tenants:2:Name"] = "bronze",
-        ["Tenants:2:ApiKey"] = BronzeKey,
-        ["Tenants:2:Tier"] = "Normal",
-    });
+    public async Task InitializeAsync() => _server = await shared.ForTestAsync();
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task Stream_CriticalArrivesAfterQueuedLow_CriticalStartsNext()
     {
-        await using var gold = await Client.ConnectAsync(_server, GoldKey);
-        await using var bronze = await Client.ConnectAsync(_server, BronzeKey);
+        await using var gold = await HubCaller.ConnectAsync(_server, GoldKey);
+        await using var bronze = await HubCaller.ConnectAsync(_server, BronzeKey);
         var holds = await FillPoolAsync(gold);
 
         var low = await bronze.StartAsync(new StreamRequest { RequestId = "low-1", Prompt = "low", Priority = "low", MaxTokens = 3 });
@@ -64,8 +45,8 @@ public sealed class HubAdmissionTests : IAsyncLifetime
     [Fact]
     public async Task Stream_QueueOfTheTierIsFull_AnswersQueueFullAtOnce()
     {
-        await using var gold = await Client.ConnectAsync(_server, GoldKey);
-        await using var bronze = await Client.ConnectAsync(_server, BronzeKey);
+        await using var gold = await HubCaller.ConnectAsync(_server, GoldKey);
+        await using var bronze = await HubCaller.ConnectAsync(_server, BronzeKey);
         var holds = await FillPoolAsync(gold);
         _ = await bronze.StartAsync(new StreamRequest { RequestId = "low-a", Prompt = "a", Priority = "low" });
         await bronze.QueuedAsync("low-a");
@@ -81,8 +62,8 @@ public sealed class HubAdmissionTests : IAsyncLifetime
     [Fact]
     public async Task Stream_CancelledWhileQueued_NeverReachesTheUpstream()
     {
-        await using var gold = await Client.ConnectAsync(_server, GoldKey);
-        await using var bronze = await Client.ConnectAsync(_server, BronzeKey);
+        await using var gold = await HubCaller.ConnectAsync(_server, GoldKey);
+        await using var bronze = await HubCaller.ConnectAsync(_server, BronzeKey);
         var holds = await FillPoolAsync(gold);
         using var cancel = new CancellationTokenSource();
         _ = await bronze.StartAsync(new StreamRequest { RequestId = "gone-1", Prompt = "never sent upstream" }, cancel.Token);
@@ -100,9 +81,9 @@ public sealed class HubAdmissionTests : IAsyncLifetime
     [Fact]
     public async Task Stream_NormalTenantAsksCritical_DoesNotOvertakeEarlierHigh()
     {
-        await using var gold = await Client.ConnectAsync(_server, GoldKey);
-        await using var silver = await Client.ConnectAsync(_server, SilverKey);
-        await using var bronze = await Client.ConnectAsync(_server, BronzeKey);
+        await using var gold = await HubCaller.ConnectAsync(_server, GoldKey);
+        await using var silver = await HubCaller.ConnectAsync(_server, SilverKey);
+        await using var bronze = await HubCaller.ConnectAsync(_server, BronzeKey);
         var holds = await FillPoolAsync(gold);
 
         using var highHold = new CancellationTokenSource();
@@ -136,12 +117,12 @@ public sealed class HubAdmissionTests : IAsyncLifetime
         Assert.Contains("401", wrong.Message, StringComparison.Ordinal);
 
         await using var tenant = await closed.ConnectAsync(GoldKey);
-        var tokens = await StreamHub.Tests.Streaming.HubStreamingTests.ReadAllAsync(tenant, new StreamRequest { Prompt = "hi", MaxTokens = 2 });
+        var tokens = await ReadAllAsync(tenant, new StreamRequest { Prompt = "hi", MaxTokens = 2 });
         Assert.Equal(2, tokens.Count);
     }
 
     /// <summary>Takes both slots with slow streams; cancelling a returned source frees one slot.</summary>
-    private async Task<CancellationTokenSource[]> FillPoolAsync(Client client)
+    private async Task<CancellationTokenSource[]> FillPoolAsync(HubCaller client)
     {
         var holds = new[] { new CancellationTokenSource(), new CancellationTokenSource() };
         foreach (var hold in holds)
@@ -149,12 +130,7 @@ public sealed class HubAdmissionTests : IAsyncLifetime
             _ = await client.StartAsync(new StreamRequest { Prompt = Slow, Priority = "critical" }, hold.Token);
         }
 
-        var deadline = DateTime.UtcNow + StreamHubServer.Timeout;
-        while (_server.Emulator.State.OpenStreams < 2)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the blockers never reached the upstream");
-            await Task.Delay(10, CancellationToken.None);
-        }
+        await Waits.EventuallyAsync(() => _server.Emulator.State.OpenStreams >= 2, "the blockers to reach the upstream");
 
         return holds;
     }
@@ -166,32 +142,24 @@ public sealed class HubAdmissionTests : IAsyncLifetime
         Assert.Contains(snapshot.Entries, e => e.RequestId == requestId);
     }
 
-    /// <summary>A connection that records its Queued and Started callbacks.</summary>
-    private sealed class Client : IAsyncDisposable
+    /// <summary>
+    /// A pool of two, a queue of one for Low, tenants of every tier; shared: the tests end their holds, and
+    /// each starts once the previous test's requests have left the pool and the queue.
+    /// </summary>
+    public sealed class SharedServer() : SharedStreamHub(new Dictionary<string, string?>
     {
-        private readonly HubConnection _connection;
-        private readonly ConcurrentDictionary<string, TaskCompletionSource<int>> _queued = new();
-        private readonly ConcurrentDictionary<string, TaskCompletionSource<string>> _started = new();
-
-        private Client(HubConnection connection)
-        {
-            _connection = connection;
-            connection.On<string, int>(nameof(IStreamClient.Queued), (id, position) => Tcs(_queued, id).TrySetResult(position));
-            connection.On<string, string>(nameof(IStreamClient.Started), (id, region) => Tcs(_started, id).TrySetResult(region));
-        }
-
-        public static async Task<Client> ConnectAsync(StreamHubServer server, string key) => new(await server.ConnectAsync(key));
-
-        public Task<ChannelReader<string>> StartAsync(StreamRequest request, CancellationToken cancellationToken = default)
-            => _connection.StreamAsChannelAsync<string>("Stream", request, cancellationToken).WaitAsync(StreamHubServer.Timeout, CancellationToken.None);
-
-        public Task<int> QueuedAsync(string id) => Tcs(_queued, id).Task.WaitAsync(StreamHubServer.Timeout);
-
-        public Task<string> StartedAsync(string id) => Tcs(_started, id).Task.WaitAsync(StreamHubServer.Timeout);
-
-        public ValueTask DisposeAsync() => _connection.DisposeAsync();
-
-        private static TaskCompletionSource<T> Tcs<T>(ConcurrentDictionary<string, TaskCompletionSource<T>> map, string id)
-            => map.GetOrAdd(id, _ => new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously));
-    }
+        ["Admission:MaxConcurrentStreams"] = "2",
+        ["Admission:BackpressureThreshold"] = "1",
+        ["Admission:QueueLimits:Low"] = "1",
+        ["Admission:MaxQueueWait"] = "00:01:00",
+        ["Tenants:0:Name"] = "gold",
+        ["Tenants:0:ApiKey"] = GoldKey,
+        ["Tenants:0:Tier"] = "Critical",
+        ["Tenants:1:Name"] = "silver",
+        ["Tenants:1:ApiKey"] = SilverKey,
+        ["Tenants:1:Tier"] = "High",
+        ["Tenants:2:Name"] = "bronze",
+        ["Tenants:2:ApiKey"] = BronzeKey,
+        ["Tenants:2:Tier"] = "Normal",
+    });
 }

@@ -1,4 +1,5 @@
-using Microsoft.Playwright;
+using Microsoft.AspNetCore.SignalR.Client;
+using StreamHub.Contracts;
 using StreamHub.Emulator;
 using StreamHub.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -6,113 +7,86 @@ using static Microsoft.Playwright.Assertions;
 
 namespace StreamHub.Tests.Browser;
 
-/// <summary>
-/// The page in wwwroot/ end to end: headless Chromium, the vendored JavaScript SignalR client over
-/// WebSockets, the real app on loopback Kestrel and a real emulator. The page carries its own
-/// <c>script-src 'self'</c> policy, so an inline script shows up as a browser error these tests catch.
-/// (Serving the page through Playwright's request interception to add the header instead makes Chromium
-/// treat it as public and block its WebSocket to loopback: ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS.)
-/// </summary>
-public sealed class PageTests(ChromiumBrowser chromium, ITestOutputHelper output) : IClassFixture<ChromiumBrowser>, IAsyncLifetime
+/// <summary>What the page always did, now as a chat: stream an answer, cancel it, show the queue and the error code.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class PageTests(ChromiumBrowser chromium, ITestOutputHelper output)
 {
-    private static readonly float Timeout = (float)StreamHubServer.Timeout.TotalMilliseconds;
-
-    private readonly List<string> _browserErrors = [];
-    private StreamHubServer? _server;
-    private IBrowserContext? _context;
-    private IPage? _page;
-
-    private IPage Page => _page ?? throw new InvalidOperationException("the page did not load");
-
-    private StreamHubServer Server => _server ?? throw new InvalidOperationException("the server did not start");
-
-    public async Task InitializeAsync()
-    {
-        SetDefaultExpectTimeout(Timeout);
-        _server = await StreamHubServer.StartAsync();
-        _context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _server.BaseAddress.ToString() });
-        _context.SetDefaultTimeout(Timeout);
-        _page = await _context.NewPageAsync();
-        _page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                _browserErrors.Add(message.Text);
-            }
-        };
-        _page.PageError += (_, error) => _browserErrors.Add(error);
-        await _page.GotoAsync("/").WaitAsync(StreamHubServer.Timeout);
-    }
-
-    public async Task DisposeAsync()
-    {
-        // What the page showed, for the log of a failed test.
-        if (_page is not null)
-        {
-            output.WriteLine($"status: {await _page.Locator("#status").TextContentAsync().WaitAsync(StreamHubServer.Timeout)}");
-        }
-
-        foreach (var error in _browserErrors)
-        {
-            output.WriteLine($"browser: {error}");
-        }
-
-        if (_context is not null)
-        {
-            await _context.CloseAsync().WaitAsync(StreamHubServer.Timeout);
-        }
-
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task Page_StreamsPrompt_ShowsTokensInOrder()
     {
+        await using var session = await BrowserSession.OpenAsync(chromium, output);
+        var page = session.Page;
         const string prompt = "Tell me about rivers";
-        await Page.Locator("#prompt").FillAsync(prompt);
-        await Page.Locator("#max-tokens").FillAsync("12");
+        await page.Locator("#max-tokens").FillAsync("12");
 
-        await Page.Locator("#start").ClickAsync();
+        await session.SendAsync(prompt);
 
-        await Expect(Page.Locator("#status")).ToContainTextAsync("done — 12 tokens");
-        Assert.Equal(EmulatorText.Text(prompt, 12), await Page.Locator("#output").TextContentAsync().WaitAsync(StreamHubServer.Timeout));
-        await Expect(Page.Locator("#status")).ToContainTextAsync("usage:");
-        await Expect(Page.Locator("#start")).ToBeEnabledAsync();
-        await Expect(Page.Locator("#cancel")).ToBeDisabledAsync();
-        var sent = Server.Emulator.State.GetRequests()[^1];
+        await Expect(page.Locator("#status")).ToContainTextAsync("done — 12 tokens");
+        Assert.Equal(EmulatorText.Text(prompt, 12), await session.LastAnswerTextAsync());
+        await Expect(page.Locator("#status")).ToContainTextAsync("usage:");
+        await Expect(page.Locator(".turn.user .message")).ToHaveTextAsync(prompt);
+        await Expect(page.Locator("#start")).ToBeEnabledAsync();
+        await Expect(page.Locator("#cancel")).ToBeDisabledAsync();
+        await Expect(session.LastAnswer).ToHaveAttributeAsync("aria-live", "polite");
+        await Expect(session.LastAnswer).ToHaveAttributeAsync("aria-busy", "false");
+        var sent = session.Server.Emulator.State.GetRequests()[^1];
         Assert.Equal(12, sent.MaxTokens);
         Assert.Equal(prompt, sent.Messages[^1].Content);
-        Assert.Empty(_browserErrors);
+        Assert.Empty(session.BrowserErrors);
     }
 
     [Fact]
     public async Task Page_UpstreamFails_ShowsTheErrorCode()
     {
-        await Page.Locator("#prompt").FillAsync("[emulator: status=400] this request is refused");
+        await using var session = await BrowserSession.OpenAsync(chromium, output);
+        var page = session.Page;
+        const string prompt = "[emulator: status=400] this request is refused";
 
-        await Page.Locator("#start").ClickAsync();
+        await session.SendAsync(prompt);
 
-        await Expect(Page.Locator("#error-code")).ToHaveTextAsync("invalid_request");
-        await Expect(Page.Locator("#status")).ToContainTextAsync("the upstream rejected the request");
-        await Expect(Page.Locator("#output")).ToBeEmptyAsync();
-        await Expect(Page.Locator("#start")).ToBeEnabledAsync();
+        await Expect(page.Locator("#error-code")).ToHaveTextAsync("invalid_request");
+        await Expect(page.Locator("#status")).ToContainTextAsync("the upstream rejected the request");
+        await Expect(session.LastAnswer).ToBeEmptyAsync();
+        await Expect(page.Locator("#start")).ToBeEnabledAsync();
+        // The failed message goes back into the box, ready to send again.
+        await Expect(page.Locator("#prompt")).ToHaveValueAsync(prompt);
     }
 
     [Fact]
     public async Task Page_Cancel_EndsTheUpstreamRequest()
     {
-        await Page.Locator("#prompt").FillAsync("[emulator: tps=10 tokens=200] slow");
-        await Page.Locator("#start").ClickAsync();
-        await Expect(Page.Locator("#output")).Not.ToBeEmptyAsync();
-        Assert.Equal(1, Server.Emulator.State.OpenStreams);
+        await using var session = await BrowserSession.OpenAsync(chromium, output);
+        var page = session.Page;
+        await session.SendAsync("[emulator: tps=10 tokens=200] slow");
+        await Expect(session.LastAnswer).Not.ToBeEmptyAsync();
+        Assert.Equal(1, session.Server.Emulator.State.OpenStreams);
 
-        await Page.Locator("#cancel").ClickAsync();
+        await page.Locator("#cancel").ClickAsync();
 
-        await Server.AssertUpstreamIdleAsync(TimeSpan.FromSeconds(1));
-        await Expect(Page.Locator("#status")).ToContainTextAsync("cancelled");
-        await Expect(Page.Locator("#start")).ToBeEnabledAsync();
+        // Every request the page sends is resumable; cancelling it still ends its upstream at once.
+        await session.Server.AssertUpstreamIdleAsync(TimeSpan.FromSeconds(1));
+        await Expect(page.Locator("#status")).ToContainTextAsync("cancelled");
+        await Expect(page.Locator("#start")).ToBeEnabledAsync();
+    }
+
+    [Fact]
+    public async Task Page_PoolFull_ShowsQueuePositionThenStreams()
+    {
+        await using var session = await BrowserSession.OpenAsync(chromium, output, new Dictionary<string, string?>
+        {
+            ["Admission:MaxConcurrentStreams"] = "1",
+        });
+        await using var blocker = await session.Server.ConnectAsync();
+        using var holdSlot = new CancellationTokenSource();
+        var held = await blocker.StreamAsChannelAsync<string>(
+            "Stream", new StreamRequest { Prompt = "[emulator: tps=10 tokens=400] hold the slot" }, holdSlot.Token);
+        await held.ReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout);
+
+        await session.SendAsync("[emulator: tokens=4] wait your turn");
+
+        await Expect(session.Page.Locator("#status")).ToHaveTextAsync("1st in line");
+        await holdSlot.CancelAsync();
+        await Expect(session.Page.Locator("#status")).ToContainTextAsync("done — 4 tokens");
+        Assert.Equal(EmulatorText.Text("wait your turn", 4), await session.LastAnswerTextAsync());
     }
 }

@@ -5,13 +5,14 @@ using System.Net.ServerSentEvents;
 using System.Text;
 using System.Text.Json;
 using StreamHub.Emulator;
+using StreamHub.Tests.Infrastructure;
 
 namespace StreamHub.Tests.Emulator;
 
 /// <summary>Each test talks HTTP to its own emulator on a free loopback port.</summary>
 public sealed class EmulatorServerTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Timeout = Waits.Timeout;
     private static readonly string[] TwoServerErrors = ["status=500", "status=503"];
     private static readonly string[] MisspelledFault = ["stall-afterr=1"];
 
@@ -192,6 +193,24 @@ public sealed class EmulatorServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ChatCompletions_StampText_EachTokenEndsWithItsEmitTimestamp()
+    {
+        var before = Stopwatch.GetTimestamp();
+        using var response = await PostAsync(Body("stamped [emulator: stamp-text]", stream: true, maxTokens: 5));
+        var events = await ReadDataAsync(response);
+
+        var chunks = events.Take(5).Select(e => JsonDocument.Parse(e).RootElement).ToList();
+        var expected = EmulatorText.Tokens("stamped", 5);
+        for (var i = 0; i < 5; i++)
+        {
+            var content = Delta(chunks[i]).GetProperty("content").GetString()!;
+            var emitted = chunks[i].GetProperty("x_emit_ts").GetInt64();
+            Assert.Equal($"{expected[i]}@{emitted}", content);
+            Assert.InRange(emitted, before, Stopwatch.GetTimestamp());
+        }
+    }
+
+    [Fact]
     public async Task ChatCompletions_ErrorAfter_SendsErrorEventThenDone()
     {
         using var response = await PostAsync(Body("fail [emulator: error-after=2]", stream: true));
@@ -264,18 +283,11 @@ public sealed class EmulatorServerTests : IAsyncLifetime
     private async Task<JsonElement> GetJsonAsync(string path) =>
         JsonDocument.Parse(await _http.GetStringAsync(path).WaitAsync(Timeout)).RootElement;
 
+    /// <summary>The emulator's stats once <paramref name="until"/> holds for them (polled, bounded by <paramref name="within"/>).</summary>
     private async Task<JsonElement> PollStatsAsync(Func<JsonElement, bool> until, TimeSpan within)
     {
-        var started = Stopwatch.GetTimestamp();
-        while (true)
-        {
-            var stats = await GetJsonAsync("emulator/stats");
-            if (until(stats) || Stopwatch.GetElapsedTime(started) > within)
-            {
-                return stats;
-            }
-
-            await Task.Delay(20);
-        }
+        var stats = default(JsonElement);
+        await Waits.EventuallyAsync(async () => until(stats = await GetJsonAsync("emulator/stats")), "the emulator's stats to settle", within);
+        return stats;
     }
 }

@@ -2,12 +2,13 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using StreamHub.Contracts;
 using StreamHub.Fanout;
+using StreamHub.Tests.Infrastructure;
 
 namespace StreamHub.Tests.Fanout;
 
 public sealed class InMemoryWatchStoreTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Timeout = Waits.Timeout;
     private readonly FakeTimeProvider _time = new();
 
     [Fact]
@@ -30,7 +31,7 @@ public sealed class InMemoryWatchStoreTests
     {
         var store = Store(new FanoutOptions { WatchRetainedTokens = 10 });
         var running = store.Open("live", "t");
-        running.Append(1, "x");
+        running.Append(Text(1, "x"));
 
         Finish(store, "first", tokens: 6);
         Finish(store, "second", tokens: 6);
@@ -49,14 +50,14 @@ public sealed class InMemoryWatchStoreTests
     {
         var store = Store(new FanoutOptions());
         var writer = store.Open("r", "t");
-        writer.Append(1, "a");
-        writer.Append(2, "b");
+        writer.Append(Text(1, "a"));
+        writer.Append(Text(2, "b"));
 
         var reading = ReadAsync(store, "r", afterSeq: 1);
-        writer.Append(3, "c");
+        writer.Append(Text(3, "c"));
         writer.Complete(null);
 
-        Assert.Equal([new WatchItem(2, "b"), new WatchItem(3, "c")], await reading.WaitAsync(Timeout));
+        Assert.Equal([Text(2, "b"), Text(3, "c")], await reading.WaitAsync(Timeout));
     }
 
     [Fact]
@@ -72,6 +73,8 @@ public sealed class InMemoryWatchStoreTests
         Assert.Equal(Enumerable.Range((int)items[0].Seq, items.Count).Select(i => (long)i), items.Select(i => i.Seq));
     }
 
+    private static CompletionEvent Text(long seq, string text) => CompletionEvent.TextOf(text) with { Seq = seq };
+
     private InMemoryWatchStore Store(FanoutOptions options) => new(Options.Create(options), _time);
 
     private static void Finish(InMemoryWatchStore store, string id, int tokens)
@@ -79,15 +82,15 @@ public sealed class InMemoryWatchStoreTests
         var writer = store.Open(id, "t");
         for (var i = 1; i <= tokens; i++)
         {
-            writer.Append(i, "w" + i);
+            writer.Append(Text(i, "w" + i));
         }
 
         writer.Complete(null);
     }
 
-    private static async Task<List<WatchItem>> ReadAsync(InMemoryWatchStore store, string id, long afterSeq = 0)
+    private static async Task<List<CompletionEvent>> ReadAsync(InMemoryWatchStore store, string id, long afterSeq = 0)
     {
-        var items = new List<WatchItem>();
+        var items = new List<CompletionEvent>();
         await foreach (var item in store.WatchAsync(id, "t", afterSeq, CancellationToken.None).WithCancellation(CancellationToken.None))
         {
             items.Add(item);

@@ -13,7 +13,7 @@ namespace StreamHub.Tests.Identity;
 /// JWT bearer tokens beside API keys, end to end: a pool of two and a slow emulator, so a queued request
 /// shows the priority its token's tier allows.
 /// </summary>
-public sealed class JwtBearerTests : IAsyncLifetime
+public sealed class JwtBearerTests(JwtBearerTests.SharedServer shared) : IClassFixture<JwtBearerTests.SharedServer>, IAsyncLifetime
 {
     private const string TenantKey = "apikey-tenant-0123456789abcdef";
     private const string Slow = "[emulator: tps=5 tokens=1000] hold a slot";
@@ -21,14 +21,9 @@ public sealed class JwtBearerTests : IAsyncLifetime
 
     private StreamHubServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await StreamHubServer.StartAsync(Settings(
-        ("Admission:MaxConcurrentStreams", "2"),
-        ("Admission:BackpressureThreshold", "1"),
-        ("Tenants:0:Name", "keyed"),
-        ("Tenants:0:ApiKey", TenantKey),
-        ("Tenants:0:Tier", "Low")));
+    public async Task InitializeAsync() => _server = await shared.ForTestAsync();
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task Stream_ValidJwt_StreamsTheEmulatorText()
@@ -36,7 +31,7 @@ public sealed class JwtBearerTests : IAsyncLifetime
         await using var caller = await HubCaller.ConnectAsync(_server, TenantToken("jwt-acme", "high"));
 
         var stream = await caller.StartAsync(new StreamRequest { RequestId = "jwt-1", Prompt = "Tell me about rivers", MaxTokens = 6 });
-        var tokens = await AdminTestKit.ReadToEndAsync(stream);
+        var tokens = await Streams.ReadToEndAsync(stream);
 
         Assert.Equal(EmulatorText.Text("Tell me about rivers", 6), string.Concat(tokens));
         Assert.Equal("primary", await caller.StartedAsync("jwt-1"));
@@ -92,7 +87,7 @@ public sealed class JwtBearerTests : IAsyncLifetime
     {
         await using var connection = await _server.ConnectAsync(TenantKey);
 
-        var tokens = await Streaming.HubStreamingTests.ReadAllAsync(connection, new StreamRequest { Prompt = "keys still work", MaxTokens = 3 });
+        var tokens = await Streams.ReadAllAsync(connection, new StreamRequest { Prompt = "keys still work", MaxTokens = 3 });
 
         Assert.Equal(EmulatorText.Text("keys still work", 3), string.Concat(tokens));
     }
@@ -138,9 +133,9 @@ public sealed class JwtBearerTests : IAsyncLifetime
         using var tenant = AdminTestKit.Http(_server, TenantToken("jwt-acme", "critical"));
         using var expired = AdminTestKit.Http(_server, Token(new Dictionary<string, object> { ["role"] = "streamhub-admin" }, expiresIn: TimeSpan.FromMinutes(-5)));
 
-        using var asAdmin = await AdminAccessTests.SendAsync(admin, "GET", "/admin/stats");
-        using var asTenant = await AdminAccessTests.SendAsync(tenant, "GET", "/admin/stats");
-        using var asExpired = await AdminAccessTests.SendAsync(expired, "GET", "/admin/stats");
+        using var asAdmin = await AdminTestKit.SendAsync(admin, "GET", "/admin/stats");
+        using var asTenant = await AdminTestKit.SendAsync(tenant, "GET", "/admin/stats");
+        using var asExpired = await AdminTestKit.SendAsync(expired, "GET", "/admin/stats");
 
         Assert.Equal(HttpStatusCode.OK, asAdmin.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, asTenant.StatusCode);
@@ -153,10 +148,21 @@ public sealed class JwtBearerTests : IAsyncLifetime
         var token = Token(new Dictionary<string, object> { ["sub"] = "ops", ["roles"] = ReaderAndAdmin });
         using var admin = AdminTestKit.Http(_server, token);
 
-        using var response = await AdminAccessTests.SendAsync(admin, "GET", "/admin/stats");
+        using var response = await AdminTestKit.SendAsync(admin, "GET", "/admin/stats");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     private static Dictionary<string, object> Tenant => new() { ["tenant"] = "jwt-acme", ["tier"] = "high" };
+
+    /// <summary>
+    /// A pool of two and a slow emulator, shared: the tests that fill the pool end their holds, and each
+    /// test starts once the previous test's requests have left the pool and the queue.
+    /// </summary>
+    public sealed class SharedServer() : SharedStreamHub(Settings(
+        ("Admission:MaxConcurrentStreams", "2"),
+        ("Admission:BackpressureThreshold", "1"),
+        ("Tenants:0:Name", "keyed"),
+        ("Tenants:0:ApiKey", TenantKey),
+        ("Tenants:0:Tier", "Low")));
 }

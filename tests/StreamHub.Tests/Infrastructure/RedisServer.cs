@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using StackExchange.Redis;
 
 namespace StreamHub.Tests.Infrastructure;
 
@@ -41,23 +42,41 @@ public sealed class RedisServer : IAsyncDisposable
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
-            throw new InvalidOperationException("redis-server is not installed: apt-get install redis-server (.ci/run does)", ex);
+            throw new InvalidOperationException(
+                "redis-server is missing (not at /usr/bin/redis-server, not on PATH): sudo apt-get install -y redis-server, or run bash .ci/run, which installs it", ex);
         }
 
-        var deadline = Stopwatch.StartNew();
-        while (true)
+        await Waits.EventuallyAsync(AcceptsConnectionsAsync, $"redis-server to listen on port {Port}", TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>Each channel under <paramref name="prefix"/> that has subscribers, with how many (PUBSUB CHANNELS and NUMSUB).</summary>
+    public async Task<Dictionary<string, long>> SubscriptionsAsync(string prefix)
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(ConnectionString).WaitAsync(Waits.Timeout);
+        var server = redis.GetServer(redis.GetEndPoints()[0]);
+        var subscriptions = new Dictionary<string, long>();
+        foreach (var channel in await server.SubscriptionChannelsAsync(RedisChannel.Pattern(prefix + "*")).WaitAsync(Waits.Timeout))
         {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, Port);
-                return;
-            }
-            catch (SocketException) when (deadline.Elapsed < TimeSpan.FromSeconds(10))
-            {
-                await Task.Delay(50);
-            }
+            subscriptions[channel.ToString()] = await server.SubscriptionSubscriberCountAsync(channel).WaitAsync(Waits.Timeout);
         }
+
+        return subscriptions;
+    }
+
+    /// <summary>
+    /// Waits until every channel in <paramref name="before"/> has its subscribers again: clients resubscribe
+    /// after reconnecting, a little after the connection itself is back.
+    /// </summary>
+    public Task WaitForSubscriptionsAsync(IReadOnlyDictionary<string, long> before, string prefix)
+    {
+        Assert.True(before.Count > 0, $"no channel under {prefix} had subscribers: there is nothing to wait for");
+        return Waits.EventuallyAsync(
+            async () =>
+            {
+                var now = await SubscriptionsAsync(prefix);
+                return before.All(b => now.TryGetValue(b.Key, out var count) && count >= b.Value);
+            },
+            $"the {before.Count} channel subscriptions under {prefix} to be restored");
     }
 
     public async Task StopAsync()
@@ -73,6 +92,20 @@ public sealed class RedisServer : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
+
+    private async Task<bool> AcceptsConnectionsAsync()
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, Port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
 
     private static int FreePort()
     {

@@ -1,11 +1,12 @@
+using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using StreamHub.Emulator;
+using StreamHub.Streaming;
 
 namespace StreamHub.Tests.Infrastructure;
 
@@ -15,7 +16,8 @@ namespace StreamHub.Tests.Infrastructure;
 /// </summary>
 public sealed class StreamHubServer : IAsyncDisposable
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+    /// <summary>The suite's one default bound (<see cref="Waits.Timeout"/>), under the name most tests know.</summary>
+    public static readonly TimeSpan Timeout = Waits.Timeout;
 
     private readonly WebApplication _app;
     private readonly bool _ownsEmulator;
@@ -69,32 +71,36 @@ public sealed class StreamHubServer : IAsyncDisposable
         return new StreamHubServer(app, emulator, ownsEmulator, new Uri(address.TrimEnd('/') + "/"));
     }
 
-    /// <summary>An official .NET SignalR client over WebSockets, started.</summary>
-    public async Task<HubConnection> ConnectAsync(string? apiKey = null)
+    /// <summary>An official .NET SignalR client over WebSockets, started (JSON, or MessagePack only).</summary>
+    public Task<HubConnection> ConnectAsync(string? apiKey = null, bool messagePack = false)
+        => HubCaller.OpenConnectionAsync(HubUrl, apiKey, messagePack);
+
+    /// <summary>An HTTP client for this server, bounded by <see cref="Waits.Timeout"/>, sending <paramref name="bearer"/> when given.</summary>
+    public HttpClient CreateHttpClient(string? bearer = null, HttpMessageHandler? handler = null)
     {
-        var connection = new HubConnectionBuilder()
-            .WithUrl(HubUrl, o =>
-            {
-                o.Transports = HttpTransportType.WebSockets;
-                if (apiKey is not null)
-                {
-                    o.AccessTokenProvider = () => Task.FromResult<string?>(apiKey);
-                }
-            })
-            .Build();
-        await connection.StartAsync().WaitAsync(Timeout);
-        return connection;
+        var http = new HttpClient(handler ?? new SocketsHttpHandler()) { BaseAddress = BaseAddress, Timeout = Waits.Timeout };
+        if (bearer is not null)
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        return http;
     }
 
-    /// <summary>Waits until the emulator serves no stream, or fails after <paramref name="within"/>.</summary>
-    public async Task AssertUpstreamIdleAsync(TimeSpan? within = null)
+    /// <summary>Waits until the emulator serves no stream, or fails after <paramref name="within"/> (1 s by default).</summary>
+    public Task AssertUpstreamIdleAsync(TimeSpan? within = null)
+        => Waits.EventuallyAsync(() => Emulator.State.OpenStreams == 0, "the emulator to serve no stream", within ?? TimeSpan.FromSeconds(1));
+
+    /// <summary>
+    /// Waits until no request is in flight (none queued, none streaming, every admission permit back) and
+    /// the emulator serves no stream: what a freshly started server looks like to the next test.
+    /// </summary>
+    public Task WaitUntilQuietAsync()
     {
-        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(1));
-        while (Emulator.State.OpenStreams != 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the emulator still serves {Emulator.State.OpenStreams} stream(s)");
-            await Task.Delay(10);
-        }
+        var requests = Services.GetRequiredService<ActiveRequests>();
+        return Waits.EventuallyAsync(
+            () => requests.Count == 0 && Emulator.State.OpenStreams == 0,
+            "the previous test's requests to end (StreamHub and the emulator quiet)");
     }
 
     public async ValueTask DisposeAsync()

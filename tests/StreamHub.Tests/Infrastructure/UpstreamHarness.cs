@@ -1,41 +1,12 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 using StreamHub.Contracts;
 using StreamHub.Emulator;
 using StreamHub.Upstream;
 
 namespace StreamHub.Tests.Infrastructure;
-
-/// <summary>
-/// A <see cref="FakeTimeProvider"/> that remembers the due time of every timer created on it, so a test can
-/// wait until the code under test has armed the wait it is about to advance past (a Polly retry delay,
-/// a timeout) instead of guessing with a sleep.
-/// </summary>
-internal sealed class RecordingTimeProvider : FakeTimeProvider
-{
-    private readonly ConcurrentQueue<TimeSpan> _created = new();
-
-    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-    {
-        _created.Enqueue(dueTime);
-        return base.CreateTimer(callback, state, dueTime, period);
-    }
-
-    /// <summary>Waits (real time, bounded) until a timer with exactly <paramref name="dueTime"/> was created.</summary>
-    public async Task WaitForTimerAsync(TimeSpan dueTime, TimeSpan? within = null)
-    {
-        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(5));
-        while (!_created.Contains(dueTime))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"no timer of {dueTime} was created");
-            await Task.Delay(5);
-        }
-    }
-}
 
 /// <summary>
 /// <see cref="UpstreamClient"/> built by hand over real emulators (one per region, on loopback port 0) and
@@ -44,7 +15,8 @@ internal sealed class RecordingTimeProvider : FakeTimeProvider
 /// </summary>
 internal sealed class UpstreamHarness : IAsyncDisposable
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    /// <summary>The suite's one default bound (<see cref="Waits.Timeout"/>), under the name these tests know.</summary>
+    public static readonly TimeSpan Timeout = Waits.Timeout;
 
     private readonly ServiceProvider _services;
 
@@ -152,29 +124,12 @@ internal sealed class UpstreamHarness : IAsyncDisposable
     public int RequestCount(int region) => Emulators[region].State.GetRequests().Count;
 
     /// <summary>Waits (real time, bounded) until region <paramref name="region"/> has received <paramref name="count"/> requests.</summary>
-    public async Task WaitForRequestsAsync(int region, int count, TimeSpan? within = null)
-    {
-        var deadline = DateTime.UtcNow + (within ?? Timeout);
-        while (RequestCount(region) < count)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"region r{region} received {RequestCount(region)} of {count} requests");
-            await Task.Delay(5);
-        }
-    }
+    public Task WaitForRequestsAsync(int region, int count, TimeSpan? within = null)
+        => Waits.EventuallyAsync(() => RequestCount(region) >= count, $"region r{region} to receive {count} request(s)", within);
 
     /// <summary>Every emulator serves no stream within <paramref name="within"/> (1 s by default).</summary>
-    public async Task AssertUpstreamIdleAsync(TimeSpan? within = null)
-    {
-        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(1));
-        foreach (var emulator in Emulators)
-        {
-            while (emulator.State.OpenStreams != 0)
-            {
-                Assert.True(DateTime.UtcNow < deadline, $"an emulator still serves {emulator.State.OpenStreams} stream(s)");
-                await Task.Delay(10);
-            }
-        }
-    }
+    public Task AssertUpstreamIdleAsync(TimeSpan? within = null)
+        => Waits.EventuallyAsync(() => Emulators.All(e => e.State.OpenStreams == 0), "every emulator to serve no stream", within ?? TimeSpan.FromSeconds(1));
 
     /// <summary>Advances the fake clock in steps until <paramref name="task"/> ends (retry backoffs with jitter).</summary>
     public async Task<T> DriveAsync<T>(Task<T> task, TimeSpan? step = null)
@@ -184,6 +139,8 @@ internal sealed class UpstreamHarness : IAsyncDisposable
         {
             Assert.True(DateTime.UtcNow < deadline, "the stream did not end while the clock was driven");
             Clock.Advance(step ?? TimeSpan.FromMilliseconds(500));
+
+            // Real time for the attempt the step released to run before the next step (a bounded poll).
             await Task.WhenAny(task, Task.Delay(10));
         }
 

@@ -5,15 +5,15 @@ using static StreamHub.Tests.Admin.AdminTestKit;
 namespace StreamHub.Tests.Observability;
 
 /// <summary>/health/live, /health/ready and the security headers.</summary>
-public sealed class HealthAndHeadersTests : IAsyncLifetime
+public sealed class HealthAndHeadersTests(HealthAndHeadersTests.SharedServer shared) : IClassFixture<HealthAndHeadersTests.SharedServer>, IAsyncLifetime
 {
     private const string PagePolicy = "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self'; script-src 'self'";
 
     private StreamHubServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await StreamHubServer.StartAsync(Settings(("Admin:PublicApiDocs", "true")));
+    public async Task InitializeAsync() => _server = await shared.ForTestAsync();
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task HealthReady_OnlyRegionDisabled_Answers503UntilEnabled()
@@ -62,4 +62,10 @@ public sealed class HealthAndHeadersTests : IAsyncLifetime
     private static string? Header(HttpResponseMessage response, string name)
         => response.Headers.TryGetValues(name, out var values) ? string.Join(",", values)
             : response.Content.Headers.TryGetValues(name, out values) ? string.Join(",", values) : null;
+
+    /// <summary>
+    /// One server: the readiness test disables the only region and enables it again before it ends; the
+    /// header tests do not depend on it.
+    /// </summary>
+    public sealed class SharedServer() : SharedStreamHub(Settings(("Admin:PublicApiDocs", "true")));
 }

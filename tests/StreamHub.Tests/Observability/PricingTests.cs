@@ -1,7 +1,12 @@
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Options;
 using StreamHub.Admin;
 using StreamHub.Contracts;
+using StreamHub.Observability;
+using StreamHub.Streaming;
 using StreamHub.Tests.Admin;
 using StreamHub.Tests.Infrastructure;
+using StreamHub.Tests.Streaming;
 using static StreamHub.Tests.Admin.AdminTestKit;
 
 namespace StreamHub.Tests.Observability;
@@ -37,6 +42,29 @@ public sealed class PricingTests
     }
 
     [Fact]
+    public async Task Stream_CachedPromptTokens_CallbackUsageEventAndTenantTotalsUseTheCachedPrice()
+    {
+        await using var server = await StreamHubServer.StartAsync(Settings(
+            ("Pricing:Models:emulator-1:InputPerMillion", "3"),
+            ("Pricing:Models:emulator-1:CachedInputPerMillion", "0.3"),
+            ("Pricing:Models:emulator-1:OutputPerMillion", "15")));
+        await using var connection = await server.ConnectAsync(TenantKey);
+        var callback = new TaskCompletionSource<UsageReport>(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.On<string, UsageReport>(nameof(IStreamClient.Usage), (_, usage) => callback.TrySetResult(usage));
+        using var http = Http(server);
+
+        var events = await StreamEventKit.ReadEventsAsync(
+            connection, new StreamRequest { RequestId = "cached-1", Prompt = "[emulator: prompt-tokens=1000 cached=800] price the cache", MaxTokens = 10 });
+
+        var expected = ((200 * 3m) + (800 * 0.3m) + (10 * 15m)) / 1_000_000m;
+        var report = await callback.Task.WaitAsync(StreamHubServer.Timeout);
+        Assert.Equal((1000, 800, expected), (report.PromptTokens, report.CachedPromptTokens, report.Cost));
+        Assert.Equal(report, events[^1].Usage);
+        var stats = await http.GetJsonAsync<AdminStats>("/admin/stats");
+        Assert.Equal(expected, Assert.Single(stats.Tenants, t => t.Tenant == "acme").Cost);
+    }
+
+    [Fact]
     public async Task Stream_ModelNotPriced_CostIsNull()
     {
         await using var server = await StreamHubServer.StartAsync(Settings(("Pricing:Models:other-model:InputPerMillion", "1")));
@@ -48,10 +76,41 @@ public sealed class PricingTests
     }
 
     [Fact]
+    public void CostOf_CachedPriceSet_CachedPromptTokensCostItAndTheRestTheInputPrice()
+    {
+        var pricing = Pricing(new ModelPrice { InputPerMillion = 2m, OutputPerMillion = 8m, CachedInputPerMillion = 0.5m });
+
+        var cost = pricing.CostOf("m", new UsageInfo(1_000, 100, 1_100, CachedPromptTokens: 800));
+
+        Assert.Equal(((200 * 2m) + (800 * 0.5m) + (100 * 8m)) / 1_000_000m, cost);
+    }
+
+    [Fact]
+    public void CostOf_NoCachedPrice_CachedPromptTokensCostTheInputPrice()
+    {
+        var pricing = Pricing(new ModelPrice { InputPerMillion = 2m, OutputPerMillion = 8m });
+
+        var cost = pricing.CostOf("m", new UsageInfo(1_000, 100, 1_100, CachedPromptTokens: 800));
+
+        Assert.Equal(((1_000 * 2m) + (100 * 8m)) / 1_000_000m, cost);
+    }
+
+    [Fact]
+    public async Task Start_NegativeCachedPrice_FailsNamingTheKey()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => StreamHubServer.StartAsync(Settings(("Pricing:Models:emulator-1:CachedInputPerMillion", "-0.1"))));
+
+        Assert.Contains("Pricing:Models:emulator-1:CachedInputPerMillion", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_NegativePrice_FailsNamingTheKey()
     {
         var error = await Assert.ThrowsAnyAsync<Exception>(() => StreamHubServer.StartAsync(Settings(("Pricing:Models:emulator-1:OutputPerMillion", "-1"))));
 
         Assert.Contains("Pricing:Models:emulator-1:OutputPerMillion", error.Message, StringComparison.Ordinal);
     }
+
+    private static CostCalculator Pricing(ModelPrice price)
+        => new(Options.Create(new PricingOptions { Models = { ["m"] = price } }));
 }

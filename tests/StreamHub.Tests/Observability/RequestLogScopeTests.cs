@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using StreamHub.Contracts;
 using StreamHub.Tests.Infrastructure;
-using StreamHub.Tests.Streaming;
 
 namespace StreamHub.Tests.Observability;
 
@@ -24,7 +23,7 @@ public sealed class RequestLogScopeTests
         server.Services.GetRequiredService<ILoggerFactory>().AddProvider(capture);
         await using var connection = await server.ConnectAsync("acme-key-0123456789abcdef");
 
-        await Assert.ThrowsAsync<HubException>(() => HubStreamingTests.ReadAllAsync(
+        await Assert.ThrowsAsync<HubException>(() => Streams.ReadAllAsync(
             connection, new StreamRequest { RequestId = "scoped-1", Prompt = "[emulator: status=500] fail" }));
 
         var failure = Assert.Single(capture.Entries, e => e.Message.Contains("Upstream attempt on", StringComparison.Ordinal));

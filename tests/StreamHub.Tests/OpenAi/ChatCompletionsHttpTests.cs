@@ -9,13 +9,13 @@ using static StreamHub.Tests.OpenAi.OpenAiTestKit;
 namespace StreamHub.Tests.OpenAi;
 
 /// <summary><c>/v1/chat/completions</c> on the wire: event shapes, headers, status codes, error events.</summary>
-public sealed class ChatCompletionsHttpTests : IAsyncLifetime
+public sealed class ChatCompletionsHttpTests(OpenAiServer shared) : IClassFixture<OpenAiServer>, IAsyncLifetime
 {
     private StreamHubServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await StreamHubServer.StartAsync(Settings());
+    public async Task InitializeAsync() => _server = await shared.ForTestAsync();
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task Post_ClientDisposesMidStream_UpstreamRequestEnds()

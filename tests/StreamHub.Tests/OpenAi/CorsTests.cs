@@ -6,9 +6,15 @@ using static StreamHub.Tests.OpenAi.OpenAiTestKit;
 namespace StreamHub.Tests.OpenAi;
 
 /// <summary><c>Cors:AllowedOrigins</c> on the OpenAI endpoint and the hub, seen as a browser's preflight.</summary>
-public sealed class CorsTests
+public sealed class CorsTests(CorsTests.ListedOriginServer listed) : IClassFixture<CorsTests.ListedOriginServer>, IAsyncLifetime
 {
     private const string Allowed = "https://app.example.com";
+
+    private StreamHubServer _listed = null!;
+
+    public async Task InitializeAsync() => _listed = await listed.ForTestAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Theory]
     [InlineData("v1/chat/completions", "POST")]
@@ -16,9 +22,7 @@ public sealed class CorsTests
     [InlineData("v1/models", "GET")]
     public async Task Preflight_ListedOrigin_IsAllowedWithTheAuthorizationHeader(string path, string method)
     {
-        await using var server = await StreamHubServer.StartAsync(Settings(("Cors:AllowedOrigins:0", Allowed)));
-
-        using var response = await PreflightAsync(server, path, method, Allowed);
+        using var response = await PreflightAsync(_listed, path, method, Allowed);
 
         Assert.True(response.IsSuccessStatusCode, $"preflight answered {(int)response.StatusCode}");
         Assert.Equal(Allowed, Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
@@ -52,8 +56,7 @@ public sealed class CorsTests
     [Fact]
     public async Task Post_ListedOrigin_ExposesRetryAfterAndRequestId()
     {
-        await using var server = await StreamHubServer.StartAsync(Settings(("Cors:AllowedOrigins:0", Allowed)));
-        using var http = Http(server);
+        using var http = Http(_listed);
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = Json("""{"messages":[{"role":"user","content":"a"}],"max_tokens":2}""") };
         request.Headers.Add("Origin", Allowed);
 
@@ -86,4 +89,7 @@ public sealed class CorsTests
         request.Headers.Add("Access-Control-Request-Headers", "authorization,content-type");
         return await http.SendAsync(request).WaitAsync(StreamHubServer.Timeout);
     }
+
+    /// <summary>The tests with <see cref="Allowed"/> listed share one server: they only read its answers.</summary>
+    public sealed class ListedOriginServer() : SharedStreamHub(Settings(("Cors:AllowedOrigins:0", Allowed)));
 }

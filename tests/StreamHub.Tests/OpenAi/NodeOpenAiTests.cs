@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using StreamHub.Emulator;
 using StreamHub.Tests.Infrastructure;
 using static StreamHub.Tests.OpenAi.OpenAiTestKit;
@@ -10,13 +11,13 @@ namespace StreamHub.Tests.OpenAi;
 /// The official <c>openai</c> npm package, run by Node from <c>tests/js/openai-stream.mjs</c>, against
 /// StreamHub. Needs <c>npm ci</c> at the repository root; without it these tests fail and say so.
 /// </summary>
-public sealed class NodeOpenAiTests : IAsyncLifetime
+public sealed class NodeOpenAiTests(OpenAiServer shared) : IClassFixture<OpenAiServer>, IAsyncLifetime
 {
     private StreamHubServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await StreamHubServer.StartAsync(Settings());
+    public async Task InitializeAsync() => _server = await shared.ForTestAsync();
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task OpenAiNpm_StreamsThroughStreamHub_TextEqualsTheEmulatorText()
@@ -61,6 +62,38 @@ public sealed class NodeOpenAiTests : IAsyncLifetime
         Assert.False(node.HasExited);
     }
 
+    [Fact]
+    public async Task OpenAiNpm_ToolLoopImagesAndFurtherFields_ReachTheEmulatorUnchanged()
+    {
+        using var node = NodeScript.Run("openai-tools.mjs", _server.BaseAddress, AcmeKey);
+
+        var line = await node.ReadLineAsync();
+        var exit = await node.ExitAsync();
+
+        Assert.True(exit == 0, line);
+        var result = JsonNode.Parse(line)!;
+        var sent = result["sent"]!.AsArray();
+        var received = _server.Emulator.State.GetRequests();
+        Assert.Equal(3, received.Count);
+        for (var i = 0; i < received.Count; i++)
+        {
+            Assert.Equal(200, received[i].Status);
+            OpenAiSdkRequestTests.AssertForwardedUnchanged(sent[i]!.ToJsonString(), received[i].Body);
+        }
+
+        Assert.Equal(["get_weather"], received[0].Tools);
+        var second = received[1];
+        Assert.Equal(["user", "assistant", "tool"], second.Messages.Select(m => m.Role));
+        Assert.True(second.Messages[1].ContentIsNull);
+        Assert.Equal(new EmulatorToolCall("call_w1", "get_weather", """{"city":"Nairobi"}"""), Assert.Single(second.Messages[1].ToolCalls));
+        Assert.Equal("call_w1", second.Messages[2].ToolCallId);
+        Assert.Contains("\"Rain, 18 degrees\"", result["turns"]![1]!["text"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(["developer", "user"], received[2].Messages.Select(m => m.Role));
+        Assert.Equal(["text", "image_url"], received[2].Messages[1].PartTypes);
+        Assert.Equal(9, received[2].MaxTokens);
+        Assert.Null(JsonNode.Parse(received[2].Body)!["max_tokens"]);
+    }
+
     /// <summary>One run of the script, killed on dispose; every wait is bounded.</summary>
     private sealed class NodeScript : IDisposable
     {
@@ -75,7 +108,10 @@ public sealed class NodeOpenAiTests : IAsyncLifetime
 
         public bool HasExited => _process.HasExited;
 
-        public static NodeScript Start(Uri baseAddress, params string[] args)
+        public static NodeScript Start(Uri baseAddress, params string[] args) => Run("openai-stream.mjs", baseAddress, args);
+
+        /// <summary>Runs <c>tests/js/<paramref name="script"/></c> with the base address and <paramref name="args"/>.</summary>
+        public static NodeScript Run(string script, Uri baseAddress, params string[] args)
         {
             var root = RepositoryRoot();
             Assert.True(
@@ -88,7 +124,7 @@ public sealed class NodeOpenAiTests : IAsyncLifetime
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            start.ArgumentList.Add(Path.Combine(root, "tests", "js", "openai-stream.mjs"));
+            start.ArgumentList.Add(Path.Combine(root, "tests", "js", script));
             start.ArgumentList.Add(baseAddress.ToString());
             foreach (var arg in args)
             {

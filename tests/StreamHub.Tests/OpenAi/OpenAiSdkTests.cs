@@ -9,13 +9,13 @@ using static StreamHub.Tests.OpenAi.OpenAiTestKit;
 namespace StreamHub.Tests.OpenAi;
 
 /// <summary>The official OpenAI .NET SDK (2.15.0) against StreamHub's <c>/v1</c>: real Kestrel, real emulator.</summary>
-public sealed class OpenAiSdkTests : IAsyncLifetime
+public sealed class OpenAiSdkTests(OpenAiServer shared) : IClassFixture<OpenAiServer>, IAsyncLifetime
 {
     private StreamHubServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await StreamHubServer.StartAsync(Settings());
+    public async Task InitializeAsync() => _server = await shared.ForTestAsync();
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task CompleteChatStreaming_Prompt_TextEqualsTheEmulatorTextWithUsage()

@@ -1,6 +1,5 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using System.Net.Http.Headers;
 using System.Text;
 using OpenAI;
 using OpenAI.Chat;
@@ -44,26 +43,18 @@ internal static class OpenAiTestKit
         {
             Endpoint = new Uri(server.BaseAddress + "v1"),
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
-            NetworkTimeout = StreamHubServer.Timeout,
+            NetworkTimeout = Waits.Timeout,
         });
 
-    public static HttpClient Http(StreamHubServer server, string? key = AcmeKey, HttpMessageHandler? handler = null)
-    {
-        var http = new HttpClient(handler ?? new SocketsHttpHandler()) { BaseAddress = server.BaseAddress, Timeout = StreamHubServer.Timeout };
-        if (key is not null)
-        {
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        }
-
-        return http;
-    }
+    /// <summary>An HTTP client for <paramref name="server"/> that sends <paramref name="key"/> (acme's by default).</summary>
+    public static HttpClient Http(StreamHubServer server, string? key = AcmeKey, HttpMessageHandler? handler = null) => server.CreateHttpClient(key, handler);
 
     public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
     /// <summary>The <c>data:</c> payloads of an SSE body, in order.</summary>
     public static async Task<List<string>> ReadEventsAsync(HttpResponseMessage response)
     {
-        var body = await response.Content.ReadAsStringAsync().WaitAsync(StreamHubServer.Timeout);
+        var body = await response.Content.ReadAsStringAsync().WaitAsync(Waits.Timeout);
         var events = new List<string>();
         foreach (var block in body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries))
         {

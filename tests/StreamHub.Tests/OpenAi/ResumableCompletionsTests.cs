@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using StreamHub.Contracts;
 using StreamHub.Emulator;
 using StreamHub.Fanout;
 using StreamHub.OpenAi;
@@ -33,7 +34,9 @@ public sealed class ResumableCompletionsTests : IAsyncLifetime
         await using var watcher = await _server.ConnectAsync(AcmeKey);
         var items = await WatchAllAsync(watcher, requestId);
 
-        Assert.Equal(Enumerable.Range(1, 60).Select(i => (long)i), items.Select(i => i.Seq));
+        // Every event numbered with no gap: the 60 text events, then finish and usage.
+        Assert.Equal(Enumerable.Range(1, 62).Select(i => (long)i), items.Select(i => i.Seq));
+        Assert.Equal([StreamEventTypes.Finish, StreamEventTypes.Usage], items.Skip(60).Select(i => i.Type));
         Assert.Equal(EmulatorText.Text("phone", 60), string.Concat(items.Select(i => i.Text)));
         await _server.AssertUpstreamIdleAsync();
         await AssertNoRequestInFlightAsync();
@@ -77,9 +80,9 @@ public sealed class ResumableCompletionsTests : IAsyncLifetime
         response.Dispose();
     }
 
-    private static async Task<List<WatchItem>> WatchAllAsync(HubConnection connection, string requestId)
+    private static async Task<List<StreamEvent>> WatchAllAsync(HubConnection connection, string requestId)
     {
-        var reader = await connection.StreamAsChannelAsync<WatchItem>("Watch", requestId, 0L).WaitAsync(StreamHubServer.Timeout);
+        var reader = await connection.StreamAsChannelAsync<StreamEvent>("Watch", requestId, 0L).WaitAsync(StreamHubServer.Timeout);
         return await Streams.ReadToEndAsync(reader);
     }
 

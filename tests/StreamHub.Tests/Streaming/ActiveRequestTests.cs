@@ -34,6 +34,28 @@ public sealed class ActiveRequestTests
     }
 
     [Fact]
+    public void CallerCancelled_Resumable_RequestEndsAtOnce()
+    {
+        var (active, _, _) = Register(Grace);
+
+        active.CallerCancelled();
+
+        Assert.True(active.Token.IsCancellationRequested);
+    }
+
+    [Fact]
+    public void CallerCancelled_DuringTheGrace_RequestEndsAtOnce()
+    {
+        var (active, caller, time) = Register(Grace);
+        caller.Cancel();
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        active.CallerCancelled();
+
+        Assert.True(active.Token.IsCancellationRequested);
+    }
+
+    [Fact]
     public void CallerLeft_AfterTheTokenFired_DoesNotExtendTheGrace()
     {
         var (active, caller, time) = Register(Grace);

@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Microsoft.Extensions.Time.Testing;
 using StreamHub.Contracts;
 using StreamHub.Emulator;
 using StreamHub.Streaming;
@@ -9,7 +8,7 @@ namespace StreamHub.Tests.Streaming;
 
 public sealed class CoalescingTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Timeout = Waits.Timeout;
 
     [Fact]
     public async Task TryRead_SeveralTokensQueued_ReturnsThemAsOneItemInOrder()
@@ -29,13 +28,14 @@ public sealed class CoalescingTests
     [Fact]
     public async Task WaitToReadAsync_WithAWindow_WaitsTheWindowAfterTheFirstToken()
     {
-        var time = new FakeTimeProvider();
+        var time = new RecordingTimeProvider();
         var channel = Channel.CreateUnbounded<string>();
         var reader = new CoalescingReader(channel.Reader, TimeSpan.FromMilliseconds(20), time);
         await channel.Writer.WriteAsync("a");
 
         var waiting = reader.WaitToReadAsync().AsTask();
         await channel.Writer.WriteAsync(" b");
+        await time.WaitUntilArmedAsync(TimeSpan.FromMilliseconds(20));
         Assert.False(waiting.IsCompleted);
         time.Advance(TimeSpan.FromMilliseconds(20));
 
@@ -50,7 +50,7 @@ public sealed class CoalescingTests
         await using var server = await StreamHubServer.StartAsync(new Dictionary<string, string?> { ["Streaming:CoalesceWindow"] = "00:00:00.050" });
         await using var connection = await server.ConnectAsync();
 
-        var items = await HubStreamingTests.ReadAllAsync(connection, new StreamRequest { Prompt = "[emulator: tps=400 tokens=60] burst", MaxTokens = 60 });
+        var items = await Streams.ReadAllAsync(connection, new StreamRequest { Prompt = "[emulator: tps=400 tokens=60] burst", MaxTokens = 60 });
 
         Assert.Equal(EmulatorText.Text("burst", 60), string.Concat(items));
         Assert.True(items.Count < 30, $"expected coalesced items, got {items.Count} for 60 tokens");

@@ -1,12 +1,9 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using StreamHub.Contracts;
 using StreamHub.Emulator;
-using StreamHub.Streaming;
 using StreamHub.Tests.Infrastructure;
 
 namespace StreamHub.Tests.Streaming;
@@ -22,17 +19,12 @@ public sealed class DefaultRunTests
         try
         {
             var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-            await using var connection = new HubConnectionBuilder()
-                .WithUrl(address + "/hubs/stream", o => o.Transports = HttpTransportType.WebSockets)
-                .Build();
-            await connection.StartAsync().WaitAsync(StreamHubServer.Timeout);
-            var region = new TaskCompletionSource<string>();
-            connection.On<string, string>(nameof(IStreamClient.Started), (_, r) => region.TrySetResult(r));
+            await using var caller = await HubCaller.ConnectAsync(new Uri(address + "/hubs/stream"));
 
-            var tokens = await HubStreamingTests.ReadAllAsync(connection, new StreamRequest { Prompt = "hello from the default run", MaxTokens = 8 });
+            var tokens = await caller.ReadAllAsync(new StreamRequest { RequestId = "default-1", Prompt = "hello from the default run", MaxTokens = 8 });
 
             Assert.Equal(EmulatorText.Text("hello from the default run", 8), string.Concat(tokens));
-            Assert.Equal("emulator", await region.Task.WaitAsync(StreamHubServer.Timeout));
+            Assert.Equal("emulator", await caller.StartedAsync("default-1"));
             using var http = new HttpClient();
             var page = await http.GetStringAsync(address + "/").WaitAsync(StreamHubServer.Timeout);
             Assert.Contains("StreamHub", page, StringComparison.Ordinal);

@@ -3,35 +3,30 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using StreamHub.Contracts;
 using StreamHub.Emulator;
-using StreamHub.Streaming;
 using StreamHub.Tests.Infrastructure;
 
 namespace StreamHub.Tests.Streaming;
 
 /// <summary>The hub end to end: official .NET client over WebSockets, real Kestrel, real emulator.</summary>
-public sealed class HubStreamingTests : IAsyncLifetime
+public sealed class HubStreamingTests(HubStreamingTests.SharedServer shared) : IClassFixture<HubStreamingTests.SharedServer>, IAsyncLifetime
 {
     private StreamHubServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await StreamHubServer.StartAsync();
+    public async Task InitializeAsync() => _server = await shared.ForTestAsync();
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task Stream_Prompt_TokensArriveInOrderAndEqualTheEmulatorText()
     {
-        await using var connection = await _server.ConnectAsync();
-        var started = new TaskCompletionSource<string>();
-        var usage = new TaskCompletionSource<UsageReport>();
-        connection.On<string, string>(nameof(IStreamClient.Started), (_, region) => started.TrySetResult(region));
-        connection.On<string, UsageReport>(nameof(IStreamClient.Usage), (_, u) => usage.TrySetResult(u));
+        await using var caller = await HubCaller.ConnectAsync(_server);
 
-        var tokens = await ReadAllAsync(connection, new StreamRequest { Prompt = "Tell me about rivers", MaxTokens = 20, RequestId = "order-1" });
+        var tokens = await caller.ReadAllAsync(new StreamRequest { Prompt = "Tell me about rivers", MaxTokens = 20, RequestId = "order-1" });
 
         Assert.Equal(20, tokens.Count);
         Assert.Equal(EmulatorText.Text("Tell me about rivers", 20), string.Concat(tokens));
-        Assert.Equal("primary", await started.Task.WaitAsync(StreamHubServer.Timeout));
-        var report = await usage.Task.WaitAsync(StreamHubServer.Timeout);
+        Assert.Equal("primary", await caller.StartedAsync("order-1"));
+        var report = await caller.UsageAsync("order-1");
         Assert.Equal(20, report.CompletionTokens);
         await _server.AssertUpstreamIdleAsync();
     }
@@ -46,7 +41,7 @@ public sealed class HubStreamingTests : IAsyncLifetime
             MaxTokens = 5,
         };
 
-        var tokens = await ReadAllAsync(connection, request);
+        var tokens = await Streams.ReadAllAsync(connection, request);
 
         Assert.Equal(EmulatorText.Text("second", 5), string.Concat(tokens));
         var sent = _server.Emulator.State.GetRequests()[^1];
@@ -104,11 +99,11 @@ public sealed class HubStreamingTests : IAsyncLifetime
         await using var connection = await _server.ConnectAsync();
         var argument = System.Text.Json.JsonSerializer.Deserialize<System.Text.Json.JsonElement>(json);
 
-        var error = await Assert.ThrowsAsync<HubException>(() => ReadAllAsync(connection, argument));
+        var error = await Assert.ThrowsAsync<HubException>(() => Streams.ReadAllAsync(connection, argument));
 
         Assert.StartsWith("invalid_request: ", error.Message, StringComparison.Ordinal);
         Assert.Equal(HubConnectionState.Connected, connection.State);
-        var tokens = await ReadAllAsync(connection, new StreamRequest { Prompt = "still here", MaxTokens = 3 });
+        var tokens = await Streams.ReadAllAsync(connection, new StreamRequest { Prompt = "still here", MaxTokens = 3 });
         Assert.Equal(EmulatorText.Text("still here", 3), string.Concat(tokens));
     }
 
@@ -118,7 +113,7 @@ public sealed class HubStreamingTests : IAsyncLifetime
         await using var connection = await _server.ConnectAsync();
         var huge = new StringBuilder().Append('x', 400_001).ToString();
 
-        var error = await Assert.ThrowsAsync<HubException>(() => ReadAllAsync(connection, new StreamRequest { Prompt = huge }));
+        var error = await Assert.ThrowsAsync<HubException>(() => Streams.ReadAllAsync(connection, new StreamRequest { Prompt = huge }));
 
         Assert.StartsWith("invalid_request: ", error.Message, StringComparison.Ordinal);
         Assert.Contains("400000", error.Message, StringComparison.Ordinal);
@@ -131,8 +126,8 @@ public sealed class HubStreamingTests : IAsyncLifetime
         await using var connection = await _server.ConnectAsync();
         var wide = new string('日', 399_000);
 
-        var tokens = await ReadAllAsync(connection, new StreamRequest { Prompt = wide, MaxTokens = 2 });
-        var error = await Assert.ThrowsAsync<HubException>(() => ReadAllAsync(connection, new StreamRequest { Prompt = wide + new string('日', 1_001) }));
+        var tokens = await Streams.ReadAllAsync(connection, new StreamRequest { Prompt = wide, MaxTokens = 2 });
+        var error = await Assert.ThrowsAsync<HubException>(() => Streams.ReadAllAsync(connection, new StreamRequest { Prompt = wide + new string('日', 1_001) }));
 
         Assert.Equal(2, tokens.Count);
         Assert.StartsWith("invalid_request: ", error.Message, StringComparison.Ordinal);
@@ -148,7 +143,7 @@ public sealed class HubStreamingTests : IAsyncLifetime
             .Append(new StreamHub.Contracts.ChatMessage("user", "sum it up"))
             .ToList();
 
-        var tokens = await ReadAllAsync(connection, new StreamRequest { Messages = history, MaxTokens = 4 });
+        var tokens = await Streams.ReadAllAsync(connection, new StreamRequest { Messages = history, MaxTokens = 4 });
 
         Assert.Equal(EmulatorText.Text("sum it up", 4), string.Concat(tokens));
     }
@@ -163,15 +158,18 @@ public sealed class HubStreamingTests : IAsyncLifetime
             open.Add(await connection.StreamAsChannelAsync<string>("Stream", new StreamRequest { Prompt = "[emulator: tps=5 tokens=50] slow" }));
         }
 
-        var error = await Assert.ThrowsAsync<HubException>(() => ReadAllAsync(connection, new StreamRequest { Prompt = "one too many" }));
+        var error = await Assert.ThrowsAsync<HubException>(() => Streams.ReadAllAsync(connection, new StreamRequest { Prompt = "one too many" }));
 
         Assert.StartsWith("rate_limited: ", error.Message, StringComparison.Ordinal);
         Assert.Equal(HubConnectionState.Connected, connection.State);
     }
 
-    internal static async Task<List<string>> ReadAllAsync(HubConnection connection, object request)
-    {
-        var reader = await connection.StreamAsChannelAsync<string>("Stream", request).WaitAsync(StreamHubServer.Timeout);
-        return await Streams.ReadToEndAsync(reader);
-    }
+    /// <summary>Forwards to <see cref="Streams.ReadAllAsync"/>: kept so tests written against this name still compile; use that.</summary>
+    internal static Task<List<string>> ReadAllAsync(HubConnection connection, object request) => Streams.ReadAllAsync(connection, request);
+
+    /// <summary>
+    /// One server: each test ends or drops its own streams (the cap test's eight end with its connection),
+    /// and each starts once the previous test's streams have left StreamHub and the emulator.
+    /// </summary>
+    public sealed class SharedServer() : SharedStreamHub;
 }

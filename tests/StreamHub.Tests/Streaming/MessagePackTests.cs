@@ -1,16 +1,13 @@
-using System.Collections.Concurrent;
-using System.Threading.Channels;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using StreamHub.Contracts;
 using StreamHub.Emulator;
 using StreamHub.Fanout;
 using StreamHub.Streaming;
 using StreamHub.Tests.Infrastructure;
+using static StreamHub.Tests.Infrastructure.Streams;
 
 namespace StreamHub.Tests.Streaming;
 
@@ -19,32 +16,26 @@ namespace StreamHub.Tests.Streaming;
 /// <c>AddMessagePackProtocol()</c>, real Kestrel, real emulator. A pool of one with a queue of one, so a
 /// third request meets <c>queue_full</c>.
 /// </summary>
-public sealed class MessagePackTests : IAsyncLifetime
+public sealed class MessagePackTests(MessagePackTests.SharedServer shared) : IClassFixture<MessagePackTests.SharedServer>, IAsyncLifetime
 {
     private const string Slow = "[emulator: tps=5 tokens=1000] hold a slot";
     private static readonly int[] NotARequest = [1, 2, 3];
 
     private StreamHubServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await StreamHubServer.StartAsync(new Dictionary<string, string?>
-    {
-        ["Admission:MaxConcurrentStreams"] = "1",
-        ["Admission:BackpressureThreshold"] = "1",
-        ["Admission:QueueLimits:Normal"] = "1",
-        ["Admission:MaxQueueWait"] = "00:01:00",
-    });
+    public async Task InitializeAsync() => _server = await shared.ForTestAsync();
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
-    public void MessagePackWire_WatchItemAndUsage_UseTheSameCamelCaseKeysAsJson()
+    public void MessagePackWire_StreamEventAndUsage_UseTheSameCamelCaseKeysAsJson()
     {
         var options = MessagePack.Resolvers.ContractlessStandardResolver.Options;
 
-        var item = MessagePack.MessagePackSerializer.ConvertToJson(MessagePack.MessagePackSerializer.Serialize(new WatchItem(3, "hi"), options));
+        var item = MessagePack.MessagePackSerializer.ConvertToJson(MessagePack.MessagePackSerializer.Serialize(new StreamEvent { Seq = 3, Text = "hi" }, options));
         var usage = MessagePack.MessagePackSerializer.ConvertToJson(MessagePack.MessagePackSerializer.Serialize(new UsageReport(1, 2, 3, "m", "r", null), options));
 
-        Assert.Equal("""{"seq":3,"text":"hi"}""", item);
+        Assert.StartsWith("""{"seq":3,"type":"text","text":"hi",""", item, StringComparison.Ordinal);
         Assert.Contains("\"promptTokens\":1", usage, StringComparison.Ordinal);
         Assert.Contains("\"region\":\"r\"", usage, StringComparison.Ordinal);
     }
@@ -52,9 +43,9 @@ public sealed class MessagePackTests : IAsyncLifetime
     [Fact]
     public async Task Stream_Prompt_TokensEqualTheEmulatorTextWithStartedAndUsage()
     {
-        await using var caller = await MessagePackCaller.ConnectAsync(_server);
+        await using var caller = await HubCaller.ConnectAsync(_server, messagePack: true);
 
-        var tokens = await ReadAllAsync(await caller.StreamAsync(new StreamRequest { RequestId = "mp-1", Prompt = "Tell me about rivers", MaxTokens = 20 }));
+        var tokens = await ReadToEndAsync(await caller.StartAsync(new StreamRequest { RequestId = "mp-1", Prompt = "Tell me about rivers", MaxTokens = 20 }));
 
         Assert.Equal(EmulatorText.Text("Tell me about rivers", 20), string.Concat(tokens));
         Assert.Equal("primary", await caller.StartedAsync("mp-1"));
@@ -69,17 +60,59 @@ public sealed class MessagePackTests : IAsyncLifetime
     [Fact]
     public async Task Stream_Messages_SendsTheHistoryUpstream()
     {
-        await using var caller = await MessagePackCaller.ConnectAsync(_server);
+        await using var caller = await HubCaller.ConnectAsync(_server, messagePack: true);
         var request = new StreamRequest
         {
             Messages = [new("system", "Be brief"), new("user", "first"), new("assistant", "ok"), new("user", "second")],
             MaxTokens = 5,
         };
 
-        var tokens = await ReadAllAsync(await caller.StreamAsync(request));
+        var tokens = await ReadToEndAsync(await caller.StartAsync(request));
 
         Assert.Equal(EmulatorText.Text("second", 5), string.Concat(tokens));
         Assert.Equal(["system", "user", "assistant", "user"], _server.Emulator.State.GetRequests()[^1].Messages.Select(m => m.Role));
+    }
+
+    [Fact]
+    public async Task Stream_ToolTurn_TypedCallsAndAMapOfPartsAndTools_ReachTheEmulatorInOpenAiShape()
+    {
+        await using var caller = await HubCaller.ConnectAsync(_server, messagePack: true);
+        var typed = new StreamRequest
+        {
+            Messages = [new("user", "Weather?"), ChatMessage.AssistantToolCalls([new ToolCall("call_1", new("get_weather", "{}"))]), ChatMessage.ToolResult("call_1", "Sunny")],
+            MaxTokens = 5,
+        };
+
+        // Parts, tools and extra are JSON in the typed request: a MessagePack client sends them as maps.
+        var map = new Dictionary<string, object?>
+        {
+            ["messages"] = new object[]
+            {
+                new Dictionary<string, object?>
+                {
+                    ["role"] = "user",
+                    ["content"] = new object[]
+                    {
+                        new Dictionary<string, object?> { ["type"] = "text", ["text"] = "Weather here?" },
+                        new Dictionary<string, object?> { ["type"] = "image_url", ["image_url"] = new Dictionary<string, object?> { ["url"] = "https://example.com/a.png" } },
+                    },
+                },
+            },
+            ["tools"] = new object[] { new Dictionary<string, object?> { ["type"] = "function", ["function"] = new Dictionary<string, object?> { ["name"] = "get_weather" } } },
+            ["extra"] = new Dictionary<string, object?> { ["user"] = "u-1" },
+        };
+
+        var answer = string.Concat(await ReadToEndAsync(await caller.StartAsync(typed)));
+        await ReadToEndAsync(await caller.StartAsync(map));
+
+        Assert.Contains("\"Sunny\"", answer, StringComparison.Ordinal);
+        var received = _server.Emulator.State.GetRequests();
+        var call = System.Text.Json.Nodes.JsonNode.Parse(received[^2].Body)!["messages"]![1]!["tool_calls"]![0]!;
+        Assert.Equal("""{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{}"}}""", call.ToJsonString());
+        Assert.Equal("call_1", received[^2].Messages[2].ToolCallId);
+        Assert.Equal(["text", "image_url"], received[^1].Messages[0].PartTypes);
+        Assert.Equal(["get_weather"], received[^1].Tools);
+        Assert.Contains("\"user\":\"u-1\"", received[^1].Body, StringComparison.Ordinal);
     }
 
     public static TheoryData<string, object?> BadRequests => new()
@@ -100,23 +133,23 @@ public sealed class MessagePackTests : IAsyncLifetime
     [MemberData(nameof(BadRequests))]
     public async Task Stream_InvalidRequest_AnswersInvalidRequestAndTheConnectionGoesOn(string why, object? argument)
     {
-        await using var caller = await MessagePackCaller.ConnectAsync(_server);
+        await using var caller = await HubCaller.ConnectAsync(_server, messagePack: true);
 
-        var error = await Assert.ThrowsAsync<HubException>(async () => await ReadAllAsync(await caller.StreamAsync(argument)));
+        var error = await Assert.ThrowsAsync<HubException>(async () => await ReadToEndAsync(await caller.StartAsync(argument)));
 
         Assert.True(error.Message.StartsWith("invalid_request: ", StringComparison.Ordinal), $"{why}: {error.Message}");
         Assert.Equal(HubConnectionState.Connected, caller.Connection.State);
-        var tokens = await ReadAllAsync(await caller.StreamAsync(new StreamRequest { Prompt = "still here", MaxTokens = 3 }));
+        var tokens = await ReadToEndAsync(await caller.StartAsync(new StreamRequest { Prompt = "still here", MaxTokens = 3 }));
         Assert.Equal(EmulatorText.Text("still here", 3), string.Concat(tokens));
     }
 
     [Fact]
     public async Task Stream_WrongArgumentCount_AnswersInvalidRequest()
     {
-        await using var caller = await MessagePackCaller.ConnectAsync(_server);
+        await using var caller = await HubCaller.ConnectAsync(_server, messagePack: true);
 
         var reader = await caller.Connection.StreamAsChannelCoreAsync<string>("Stream", ["one", "two"]).WaitAsync(StreamHubServer.Timeout);
-        var error = await Assert.ThrowsAsync<HubException>(() => ReadAllAsync(reader));
+        var error = await Assert.ThrowsAsync<HubException>(() => ReadToEndAsync(reader));
 
         Assert.StartsWith("invalid_request: ", error.Message, StringComparison.Ordinal);
     }
@@ -124,14 +157,14 @@ public sealed class MessagePackTests : IAsyncLifetime
     [Fact]
     public async Task Stream_QueueOfTheTierIsFull_AnswersQueueFullUnprefixedAfterQueued()
     {
-        await using var caller = await MessagePackCaller.ConnectAsync(_server);
+        await using var caller = await HubCaller.ConnectAsync(_server, messagePack: true);
         using var hold = new CancellationTokenSource();
-        _ = await caller.StreamAsync(new StreamRequest { RequestId = "mp-hold", Prompt = Slow }, hold.Token);
+        _ = await caller.StartAsync(new StreamRequest { RequestId = "mp-hold", Prompt = Slow }, hold.Token);
         await caller.StartedAsync("mp-hold");
-        _ = await caller.StreamAsync(new StreamRequest { RequestId = "mp-wait", Prompt = "wait" }, hold.Token);
+        _ = await caller.StartAsync(new StreamRequest { RequestId = "mp-wait", Prompt = "wait" }, hold.Token);
         Assert.Equal(1, await caller.QueuedAsync("mp-wait"));
 
-        var error = await Assert.ThrowsAsync<HubException>(async () => await ReadAllAsync(await caller.StreamAsync(new StreamRequest { Prompt = "one too many" })));
+        var error = await Assert.ThrowsAsync<HubException>(async () => await ReadToEndAsync(await caller.StartAsync(new StreamRequest { Prompt = "one too many" })));
 
         Assert.StartsWith("queue_full: ", error.Message, StringComparison.Ordinal);
         await hold.CancelAsync();
@@ -141,23 +174,25 @@ public sealed class MessagePackTests : IAsyncLifetime
     [Fact]
     public async Task Watch_FinishedRequest_ReplaysItsItemsInOrder()
     {
-        await using var caller = await MessagePackCaller.ConnectAsync(_server);
-        await ReadAllAsync(await caller.StreamAsync(new StreamRequest { RequestId = "mp-w1", Prompt = "watched", MaxTokens = 12 }));
+        await using var caller = await HubCaller.ConnectAsync(_server, messagePack: true);
+        await ReadToEndAsync(await caller.StartAsync(new StreamRequest { RequestId = "mp-w1", Prompt = "watched", MaxTokens = 12 }));
 
-        var reader = await caller.Connection.StreamAsChannelAsync<WatchItem>("Watch", "mp-w1", 0L).WaitAsync(StreamHubServer.Timeout);
-        var items = await ReadAllAsync(reader);
+        var reader = await caller.Connection.StreamAsChannelAsync<StreamEvent>("Watch", "mp-w1", 0L).WaitAsync(StreamHubServer.Timeout);
+        var items = await ReadToEndAsync(reader);
 
-        Assert.Equal(Enumerable.Range(1, 12).Select(i => (long)i), items.Select(i => i.Seq));
+        Assert.Equal(Enumerable.Range(1, 14).Select(i => (long)i), items.Select(i => i.Seq));
+        Assert.Equal("stop", items[12].FinishReason);
+        Assert.Equal(12, items[13].Usage!.CompletionTokens);
         Assert.Equal(EmulatorText.Text("watched", 12), string.Concat(items.Select(i => i.Text)));
     }
 
     [Fact]
     public async Task Watch_BadRequestId_AnswersInvalidRequest()
     {
-        await using var caller = await MessagePackCaller.ConnectAsync(_server);
+        await using var caller = await HubCaller.ConnectAsync(_server, messagePack: true);
 
-        var reader = await caller.Connection.StreamAsChannelAsync<WatchItem>("Watch", "has space", 0L).WaitAsync(StreamHubServer.Timeout);
-        var error = await Assert.ThrowsAsync<HubException>(() => ReadAllAsync(reader));
+        var reader = await caller.Connection.StreamAsChannelAsync<StreamEvent>("Watch", "has space", 0L).WaitAsync(StreamHubServer.Timeout);
+        var error = await Assert.ThrowsAsync<HubException>(() => ReadToEndAsync(reader));
 
         Assert.StartsWith("invalid_request: ", error.Message, StringComparison.Ordinal);
     }
@@ -166,88 +201,39 @@ public sealed class MessagePackTests : IAsyncLifetime
     public async Task Stream_JsonAndMessagePackClientsSideBySide_BothStream()
     {
         await using var json = await _server.ConnectAsync();
-        await using var messagePack = await MessagePackCaller.ConnectAsync(_server);
+        await using var messagePack = await HubCaller.ConnectAsync(_server, messagePack: true);
 
-        var viaJson = await HubStreamingTests.ReadAllAsync(json, new StreamRequest { Prompt = "same answer", MaxTokens = 6 });
-        var viaMessagePack = await ReadAllAsync(await messagePack.StreamAsync(new StreamRequest { Prompt = "same answer", MaxTokens = 6 }));
+        var viaJson = await Streams.ReadAllAsync(json, new StreamRequest { Prompt = "same answer", MaxTokens = 6 });
+        var viaMessagePack = await ReadToEndAsync(await messagePack.StartAsync(new StreamRequest { Prompt = "same answer", MaxTokens = 6 }));
 
         Assert.Equal(EmulatorText.Text("same answer", 6), string.Concat(viaJson));
         Assert.Equal(viaJson, viaMessagePack);
     }
 
     [Fact]
-    public void UseCodedErrors_CalledAgainAfterAddSignalR_WrapsEachProtocolOnce()
+    public async Task StreamEvents_ToolCallsOverMessagePack_TheSameEventsJsonWatchersGet()
     {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSignalR().AddMessagePackProtocol();
-        services.UseCodedErrors();
-        services.AddSignalR();
-        services.UseCodedErrors();
-        services.UseCodedErrors();
-        using var provider = services.BuildServiceProvider();
+        await using var caller = await HubCaller.ConnectAsync(_server, messagePack: true);
+        await using var json = await _server.ConnectAsync();
 
-        var protocols = provider.GetServices<IHubProtocol>().ToList();
+        var events = await ReadToEndAsync(await caller.Connection.StreamAsChannelAsync<StreamEvent>(
+            "StreamEvents", new StreamRequest { RequestId = "mp-ev", Prompt = StreamEventKit.ToolPrompt }).WaitAsync(StreamHubServer.Timeout));
+        var watched = await ReadToEndAsync(await json.StreamAsChannelAsync<StreamEvent>("Watch", "mp-ev", 0L).WaitAsync(StreamHubServer.Timeout));
 
-        Assert.All(protocols, p => Assert.IsType<CodedErrorProtocol>(p));
-        Assert.Equal(["json", "messagepack"], protocols.Select(p => p.Name).Order());
+        Assert.Equal(watched, events);
+        Assert.Equal(2, events.Count(e => e.Type == StreamEventTypes.ToolCall && e.Id is not null));
+        Assert.Equal(5, events[^1].Usage!.CachedPromptTokens);
     }
 
-    private static async Task<List<T>> ReadAllAsync<T>(ChannelReader<T> reader)
+    /// <summary>
+    /// A pool of one with a queue of one, shared: the queue test ends its hold and waits for the upstream,
+    /// and each test starts once the previous test's requests have left the pool.
+    /// </summary>
+    public sealed class SharedServer() : SharedStreamHub(new Dictionary<string, string?>
     {
-        var items = new List<T>();
-        while (await reader.WaitToReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout))
-        {
-            while (reader.TryRead(out var item))
-            {
-                items.Add(item);
-            }
-        }
-
-        return items;
-    }
-
-    /// <summary>A MessagePack-only .NET client that records its Queued, Started and Usage callbacks.</summary>
-    private sealed class MessagePackCaller : IAsyncDisposable
-    {
-        private readonly ConcurrentDictionary<string, TaskCompletionSource<int>> _queued = new();
-        private readonly ConcurrentDictionary<string, TaskCompletionSource<string>> _started = new();
-        private readonly ConcurrentDictionary<string, TaskCompletionSource<UsageReport>> _usage = new();
-
-        private MessagePackCaller(HubConnection connection)
-        {
-            Connection = connection;
-            connection.On<string, int>(nameof(IStreamClient.Queued), (id, position) => Tcs(_queued, id).TrySetResult(position));
-            connection.On<string, string>(nameof(IStreamClient.Started), (id, region) => Tcs(_started, id).TrySetResult(region));
-            connection.On<string, UsageReport>(nameof(IStreamClient.Usage), (id, usage) => Tcs(_usage, id).TrySetResult(usage));
-        }
-
-        public HubConnection Connection { get; }
-
-        public static async Task<MessagePackCaller> ConnectAsync(StreamHubServer server)
-        {
-            var builder = new HubConnectionBuilder()
-                .WithUrl(server.HubUrl, o => o.Transports = HttpTransportType.WebSockets);
-
-            // Only MessagePack: the handshake fails unless the server speaks it, so a pass cannot be JSON's.
-            builder.Services.RemoveAll<IHubProtocol>();
-            var connection = builder.AddMessagePackProtocol().Build();
-            await connection.StartAsync().WaitAsync(StreamHubServer.Timeout);
-            return new MessagePackCaller(connection);
-        }
-
-        public Task<ChannelReader<string>> StreamAsync(object? request, CancellationToken cancellationToken = default)
-            => Connection.StreamAsChannelAsync<string>("Stream", request, cancellationToken).WaitAsync(StreamHubServer.Timeout, CancellationToken.None);
-
-        public Task<int> QueuedAsync(string id) => Tcs(_queued, id).Task.WaitAsync(StreamHubServer.Timeout);
-
-        public Task<string> StartedAsync(string id) => Tcs(_started, id).Task.WaitAsync(StreamHubServer.Timeout);
-
-        public Task<UsageReport> UsageAsync(string id) => Tcs(_usage, id).Task.WaitAsync(StreamHubServer.Timeout);
-
-        public ValueTask DisposeAsync() => Connection.DisposeAsync();
-
-        private static TaskCompletionSource<T> Tcs<T>(ConcurrentDictionary<string, TaskCompletionSource<T>> map, string id)
-            => map.GetOrAdd(id, _ => new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously));
-    }
+        ["Admission:MaxConcurrentStreams"] = "1",
+        ["Admission:BackpressureThreshold"] = "1",
+        ["Admission:QueueLimits:Normal"] = "1",
+        ["Admission:MaxQueueWait"] = "00:01:00",
+    });
 }

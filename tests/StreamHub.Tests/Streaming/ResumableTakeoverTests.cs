@@ -24,7 +24,7 @@ public sealed class ResumableTakeoverTests
     [Fact]
     public void Continuation_PartialAnswerWritten_AsksToContinueItWithinTheTokensLeft()
     {
-        var request = ResumableTakeover.Continuation(Original, [new WatchItem(1, "The"), new WatchItem(2, " answer"), new WatchItem(3, " is")]);
+        var request = ResumableTakeover.Continuation(Original, [Text(1, "The"), Text(2, " answer"), Text(3, " is")]);
 
         Assert.Equal(
             [("system", "brief"), ("user", "question"), ("assistant", "The answer is"), ("user", ContinuingStream.ContinuePrompt)],
@@ -32,4 +32,6 @@ public sealed class ResumableTakeoverTests
         Assert.Equal(7, request.MaxTokens);
         Assert.Equal(("r1", "m", Priority.High, "g"), (request.RequestId, request.Model, request.Priority, request.Group));
     }
+
+    private static CompletionEvent Text(long seq, string text) => CompletionEvent.TextOf(text) with { Seq = seq };
 }

@@ -32,18 +32,12 @@ public sealed class ChunkParserTests
     }
 
     [Fact]
-    public void Parse_RefusalDelta_IsText()
+    public void Parse_RefusalDelta_IsRefusalNotText()
     {
         var chunk = Parse("""{"choices":[{"delta":{"content":null,"refusal":"I can't help with that."}}]}""");
-        Assert.Equal("I can't help with that.", chunk.Text);
-    }
-
-    [Fact]
-    public void Parse_ToolCallDelta_IsNotText()
-    {
-        var chunk = Parse("""{"choices":[{"delta":{"tool_calls":[{"index":0,"id":"call_1","function":{"name":"f","arguments":"{\"a\":"}}]}}]}""");
+        Assert.Equal("I can't help with that.", chunk.Refusal);
         Assert.Null(chunk.Text);
-        Assert.False(chunk.IsMalformed);
+        Assert.True(chunk.HasContent);
     }
 
     [Fact]

@@ -29,9 +29,8 @@ public sealed class UpstreamClientHedgingTests
         await using var e = h.Stream("hello").GetAsyncEnumerator();
         var first = e.MoveNextAsync().AsTask();
         await h.WaitForRequestsAsync(0, 1);
-        await h.Clock.WaitForTimerAsync(Delay);
+        await h.Clock.WaitUntilArmedAsync(Delay);
         h.Clock.Advance(Delay - Margin);
-        await Task.Delay(200);
         Assert.Equal(0, h.RequestCount(1));
         Assert.False(first.IsCompleted);
 
@@ -40,7 +39,7 @@ public sealed class UpstreamClientHedgingTests
         Assert.Equal(Answer[0], e.Current.Text);
 
         // The primary's request ends while the winner is still being read, not when it finishes.
-        await WaitUntilAsync(() => h.Emulators[0].State.OpenStreams == 0, TimeSpan.FromSeconds(1), "r0 still serves the losing request");
+        await Waits.EventuallyAsync(() => h.Emulators[0].State.OpenStreams == 0, "r0 to drop the losing request", TimeSpan.FromSeconds(1));
         Assert.Equal(1, h.Emulators[0].State.GetStats().AbortedStreams);
 
         var texts = new List<string> { e.Current.Text! };
@@ -73,9 +72,10 @@ public sealed class UpstreamClientHedgingTests
         await using var e = h.Stream("hello").GetAsyncEnumerator();
         Assert.True(await e.MoveNextAsync().AsTask().WaitAsync(Timeout));
 
-        // Well past the hedge delay once the first token is in: the race is over, nothing may start.
+        // Well past the hedge delay once the first token is in: the race is over (no hedge delay is armed any
+        // more), so nothing may start.
+        await h.Clock.WaitUntilNotArmedAsync(Delay);
         h.Clock.Advance(Delay * 3);
-        await Task.Delay(200);
         var texts = new List<string> { e.Current.Text! };
         while (await e.MoveNextAsync().AsTask().WaitAsync(Timeout))
         {
@@ -98,9 +98,8 @@ public sealed class UpstreamClientHedgingTests
 
         var read = UpstreamHarness.ReadAllAsync(h.Stream("hello"));
         await h.WaitForRequestsAsync(0, 1);
-        await h.Clock.WaitForTimerAsync(FirstToken);
+        await h.Clock.WaitUntilArmedAsync(FirstToken);
         h.Clock.Advance(FirstToken - Margin);
-        await Task.Delay(200);
         Assert.Equal(0, h.RequestCount(1));
         Assert.False(read.IsCompleted);
         Assert.Equal(1, h.Emulators[0].State.OpenStreams);
@@ -130,7 +129,7 @@ public sealed class UpstreamClientHedgingTests
         await h.Clock.WaitForTimerAsync(Delay);
         h.Clock.Advance(Delay + Margin);
         await h.WaitForRequestsAsync(1, 1);
-        await WaitUntilAsync(() => h.Regions.Regions[1].Snapshot().Failures == 1, Timeout, "the hedge on r1 did not fail");
+        await Waits.EventuallyAsync(() => h.Regions.Regions[1].Snapshot().Failures == 1, "the hedge on r1 to fail");
         Assert.False(read.IsCompleted);
 
         var (chunks, error) = await read.WaitAsync(Timeout);
@@ -209,14 +208,4 @@ public sealed class UpstreamClientHedgingTests
             o.Hedging.MaxHedges = 1;
             configure?.Invoke(o);
         });
-
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan within, string message)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, message);
-            await Task.Delay(10);
-        }
-    }
 }

@@ -18,9 +18,8 @@ public sealed class UpstreamClientRetryTests
 
         var read = UpstreamHarness.ReadAllAsync(h.Stream("hello"));
         await h.WaitForRequestsAsync(0, 1);
-        await h.Clock.WaitForTimerAsync(TimeSpan.FromSeconds(2));
+        await h.Clock.WaitUntilArmedAsync(TimeSpan.FromSeconds(2));
         h.Clock.Advance(TimeSpan.FromMilliseconds(1900));
-        await Task.Delay(200);
         Assert.Equal(1, h.RequestCount(0));
         Assert.False(read.IsCompleted);
 
@@ -41,9 +40,8 @@ public sealed class UpstreamClientRetryTests
 
         var read = UpstreamHarness.ReadAllAsync(h.Stream("hello"));
         await h.WaitForRequestsAsync(0, 1);
-        await h.Clock.WaitForTimerAsync(TimeSpan.FromMilliseconds(1500));
+        await h.Clock.WaitUntilArmedAsync(TimeSpan.FromMilliseconds(1500));
         h.Clock.Advance(TimeSpan.FromMilliseconds(1400));
-        await Task.Delay(200);
         Assert.Equal(1, h.RequestCount(0));
 
         h.Clock.Advance(TimeSpan.FromMilliseconds(150));

@@ -84,8 +84,8 @@ public sealed class ClusterAdmissionTests : IAsyncLifetime
             ClusterKit.DrainAsync(await ClusterKit.StreamAsync(holders[1], ClusterKit.Request("hold-2", ClusterKit.Hold, Priority.Critical, null), holdOn.Token)),
         };
         await ClusterKit.EventuallyAsync(() => _emulator.State.OpenStreams == 2, "the two holders stream");
-        await using var a = await Admin.HubCaller.ConnectAsync(_hubs[0], ClusterKit.KeyA);
-        await using var b = await Admin.HubCaller.ConnectAsync(_hubs[1], ClusterKit.KeyB);
+        await using var a = await HubCaller.ConnectAsync(_hubs[0], ClusterKit.KeyA);
+        await using var b = await HubCaller.ConnectAsync(_hubs[1], ClusterKit.KeyB);
 
         // Tenant a queues three on one instance, then tenant b one on another: b's comes second, not fourth.
         var waiting = new List<Task<string>>();
