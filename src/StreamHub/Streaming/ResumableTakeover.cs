@@ -10,8 +10,10 @@ namespace StreamHub.Streaming;
 /// A resumable request outlives its instance (<c>Admission:Scope=Cluster</c>): when an instance dies, a survivor
 /// claims each of its resumable requests once the lease has expired, reads the partial answer from the request's
 /// watch stream and asks the upstream to continue it (the same continuation as <c>Upstream:MidStream=Continue</c>:
-/// the partial text as the assistant's turn, then <see cref="ContinuingStream.ContinuePrompt"/>), appending to the
-/// same stream with the next <c>seq</c>, so a watcher anywhere reads one answer with no gap and no duplicate.
+/// the partial text as the assistant's turn, then <see cref="ContinuingStream.ContinuePrompt"/>), appending every
+/// event (text, then finish and usage) to the same stream from the next <c>seq</c>, so a watcher anywhere reads one
+/// answer with no gap and no duplicate. As with <c>MidStream=Continue</c>, only text is continued: a stream that
+/// already holds a tool call or a refusal ends with <c>upstream_interrupted</c>.
 /// </summary>
 internal sealed class ResumableTakeover(IResumableJournal journal, IWatchStore watches, CompletionPipeline pipeline, ILogger<ResumableTakeover> logger)
     : BackgroundService
@@ -36,6 +38,40 @@ internal sealed class ResumableTakeover(IResumableJournal journal, IWatchStore w
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// Whether the events a dead instance kept can be continued; when not, <paramref name="endCode"/> is how the
+    /// stream ends: null when the answer was already whole (its finish is kept), else <c>upstream_interrupted</c>.
+    /// The rule of <see cref="ContinuingStream"/>: nothing said yet starts over, text alone goes on, anything else
+    /// (a tool call, a refusal, reasoning without text) cannot be spliced.
+    /// </summary>
+    internal static bool CanContinue(IReadOnlyList<CompletionEvent> kept, out string? endCode)
+    {
+        endCode = ErrorCodes.UpstreamInterrupted;
+        if (kept.Count > 0 && kept[0].Seq != 1)
+        {
+            // The buffer was trimmed: the start of the answer is gone, so it cannot be continued coherently.
+            return false;
+        }
+
+        var text = false;
+        foreach (var item in kept)
+        {
+            switch (item.Kind)
+            {
+                case EventKind.Finish:
+                    endCode = null;
+                    return false;
+                case EventKind.ToolCall or EventKind.Refusal:
+                    return false;
+                case EventKind.Text:
+                    text = true;
+                    break;
+            }
+        }
+
+        return text || !kept.Any(static item => item.IsContent);
     }
 
     /// <summary>The request the survivor sends: the original, or its continuation after the text already written.</summary>
@@ -69,16 +105,23 @@ internal sealed class ResumableTakeover(IResumableJournal journal, IWatchStore w
                 return;
             }
 
-            if (kept.Events.Count > 0 && kept.Events[0].Seq != 1)
+            if (!CanContinue(kept.Events, out var endCode))
             {
-                // The buffer was trimmed: the start of the answer is gone, so it cannot be continued coherently.
-                watches.Open(id, record.Tenant).Complete(ErrorCodes.UpstreamInterrupted);
-                logger.LogWarning("Request {RequestId} of a dead instance could not be taken over: its watch buffer no longer holds the start", id);
+                watches.Open(id, record.Tenant).Complete(endCode);
+                if (endCode is null)
+                {
+                    logger.LogInformation("Request {RequestId} of a dead instance had its whole answer kept: its watch stream is ended", id);
+                }
+                else
+                {
+                    logger.LogWarning("Request {RequestId} of a dead instance cannot be continued (a tool call, a refusal or a lost start): it ends with {Code}", id, endCode);
+                }
+
                 return;
             }
 
             var afterSeq = kept.Events.Count == 0 ? 0 : kept.Events[^1].Seq;
-            logger.LogInformation("Taking over request {RequestId} of a dead instance after {Seq} token(s)", id, afterSeq);
+            logger.LogInformation("Taking over request {RequestId} of a dead instance after {Seq} event(s)", id, afterSeq);
             var caller = new Caller(record.Tenant, record.Tier, record.Anonymous);
             await foreach (var _ in pipeline.ContinueAsync(Continuation(record.Request, kept.Events), caller, afterSeq, cancellationToken))
             {

@@ -1,11 +1,10 @@
 using StreamHub.Contracts;
-using StreamHub.Fanout;
 using StreamHub.Streaming;
 using StreamHub.Upstream;
 
 namespace StreamHub.Tests.Streaming;
 
-/// <summary>What a survivor asks the upstream when it finishes a dead instance's resumable request.</summary>
+/// <summary>What a survivor does with a dead instance's resumable request, from the events its watch stream kept.</summary>
 public sealed class ResumableTakeoverTests
 {
     private static readonly CompletionRequest Original = new(
@@ -24,7 +23,7 @@ public sealed class ResumableTakeoverTests
     [Fact]
     public void Continuation_PartialAnswerWritten_AsksToContinueItWithinTheTokensLeft()
     {
-        var request = ResumableTakeover.Continuation(Original, [Text(1, "The"), Text(2, " answer"), Text(3, " is")]);
+        var request = ResumableTakeover.Continuation(Original, Numbered(Text("The"), Text(" answer"), Text(" is")));
 
         Assert.Equal(
             [("system", "brief"), ("user", "question"), ("assistant", "The answer is"), ("user", ContinuingStream.ContinuePrompt)],
@@ -33,5 +32,67 @@ public sealed class ResumableTakeoverTests
         Assert.Equal(("r1", "m", Priority.High, "g"), (request.RequestId, request.Model, request.Priority, request.Group));
     }
 
-    private static CompletionEvent Text(long seq, string text) => CompletionEvent.TextOf(text) with { Seq = seq };
+    [Fact]
+    public void Continuation_ReasoningBeforeTheText_ContinuesTheTextAlone()
+    {
+        var request = ResumableTakeover.Continuation(
+            Original, Numbered(CompletionEvent.ReasoningOf("Let"), CompletionEvent.ReasoningOf(" me"), Text("The"), Text(" answer")));
+
+        Assert.Equal("The answer", request.Messages[^2].Content);
+        Assert.Equal(8, request.MaxTokens);
+    }
+
+    [Fact]
+    public void CanContinue_NothingKept_StartsOver()
+    {
+        Assert.True(ResumableTakeover.CanContinue([], out _));
+    }
+
+    [Fact]
+    public void CanContinue_TextAfterReasoning_GoesOn()
+    {
+        Assert.True(ResumableTakeover.CanContinue(Numbered(CompletionEvent.ReasoningOf("Let"), Text("The")), out _));
+    }
+
+    [Fact]
+    public void CanContinue_ToolCallKept_EndsUpstreamInterrupted()
+    {
+        var kept = Numbered(Text("Looking"), CompletionEvent.ToolCallOf(0, "call_1", "lookup", "{\"q\":"));
+
+        Assert.False(ResumableTakeover.CanContinue(kept, out var code));
+        Assert.Equal(ErrorCodes.UpstreamInterrupted, code);
+    }
+
+    [Fact]
+    public void CanContinue_RefusalKept_EndsUpstreamInterrupted()
+    {
+        Assert.False(ResumableTakeover.CanContinue(Numbered(CompletionEvent.RefusalOf("I'm sorry")), out var code));
+        Assert.Equal(ErrorCodes.UpstreamInterrupted, code);
+    }
+
+    [Fact]
+    public void CanContinue_ReasoningWithoutText_EndsUpstreamInterrupted()
+    {
+        Assert.False(ResumableTakeover.CanContinue(Numbered(CompletionEvent.ReasoningOf("Let"), CompletionEvent.ReasoningOf(" me")), out var code));
+        Assert.Equal(ErrorCodes.UpstreamInterrupted, code);
+    }
+
+    [Fact]
+    public void CanContinue_StartTrimmed_EndsUpstreamInterrupted()
+    {
+        Assert.False(ResumableTakeover.CanContinue([Text("lost") with { Seq = 5 }, Text(" start") with { Seq = 6 }], out var code));
+        Assert.Equal(ErrorCodes.UpstreamInterrupted, code);
+    }
+
+    [Fact]
+    public void CanContinue_FinishKept_EndsTheWholeAnswerAsASuccess()
+    {
+        Assert.False(ResumableTakeover.CanContinue(Numbered(Text("Done"), CompletionEvent.FinishOf(FinishReasons.Stop, "m")), out var code));
+        Assert.Null(code);
+    }
+
+    private static CompletionEvent Text(string text) => CompletionEvent.TextOf(text);
+
+    private static CompletionEvent[] Numbered(params CompletionEvent[] events)
+        => [.. events.Select((item, i) => item with { Seq = i + 1 })];
 }

@@ -1,7 +1,8 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
 using StreamHub.Contracts;
 using StreamHub.Emulator;
-using StreamHub.Tests.Fanout;
 using StreamHub.Tests.Infrastructure;
 using StreamHub.Upstream;
 
@@ -77,10 +78,14 @@ public sealed class ClusterKillTests : IAsyncLifetime
 
         await _victim.KillAsync();
         await using var watcher = await _survivor.ConnectAsync(ClusterKit.KeyA);
-        var items = await FanoutTests.WatchAllAsync(watcher, "lives-on", 0);
+        var events = await Streams.WatchAllAsync(watcher, "lives-on", 0);
 
-        // One answer: the victim's tokens, then the survivor's continuation, seq 1..N with no gap and no duplicate.
-        Assert.Equal(Enumerable.Range(1, items.Count).Select(i => (long)i), items.Select(i => i.Seq));
+        // One answer: the victim's tokens, then the survivor's continuation and its finish and usage, every event
+        // numbered 1..N with no gap and no duplicate.
+        Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Seq));
+        Assert.Equal([StreamEventTypes.Finish, StreamEventTypes.Usage], events.TakeLast(2).Select(e => e.Type));
+        var items = events.SkipLast(2).ToList();
+        Assert.All(items, e => Assert.Equal(StreamEventTypes.Text, e.Type));
         var continuation = EmulatorText.Tokens(ContinuingStream.ContinuePrompt, StreamHubServer.FastEmulator().DefaultMaxTokens);
         var written = items.Count - continuation.Count;
         Assert.True(written >= 5, $"the victim wrote {written} tokens");
@@ -91,6 +96,42 @@ public sealed class ClusterKillTests : IAsyncLifetime
         Assert.Equal(string.Concat(items.Take(written).Select(i => i.Text)), asked[1].Content);
         Assert.Equal(ContinuingStream.ContinuePrompt, asked[2].Content);
         await ClusterKit.EventuallyAsync(() => ClusterKit.Snapshot(_survivor).Active == 0 && _emulator.State.OpenStreams == 0, "the survivor's continuation ended");
+        await victimCaller.DisposeAsync().AsTask().WaitAsync(StreamHubServer.Timeout);
+    }
+
+    [Fact]
+    public async Task Kill_InstanceRunningAResumableRequestWithAToolCall_SurvivorEndsItUpstreamInterruptedWithoutContinuing()
+    {
+        // Two words, then four tool calls at two steps a second: the victim dies inside the calls.
+        var request = ClusterKit.Request("calls", "[emulator: tps=2 tokens=2 tools=4] weather", maxTokens: null, resumable: true);
+        var victimCaller = await _victim.ConnectAsync(ClusterKit.KeyA);
+        var reader = await victimCaller.StreamAsChannelAsync<StreamEvent>("StreamEvents", request).WaitAsync(StreamHubServer.Timeout);
+        while ((await reader.ReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout)).Type != StreamEventTypes.ToolCall)
+        {
+        }
+
+        await _victim.KillAsync();
+        await using var watcher = await _survivor.ConnectAsync(ClusterKit.KeyA);
+        var watch = await watcher.StreamAsChannelAsync<StreamEvent>("Watch", "calls", 0L).WaitAsync(StreamHubServer.Timeout);
+        var events = new List<StreamEvent>();
+        var error = await Assert.ThrowsAsync<HubException>(async () =>
+        {
+            while (await watch.WaitToReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout))
+            {
+                while (watch.TryRead(out var item))
+                {
+                    events.Add(item);
+                }
+            }
+        });
+
+        // The victim's text and its first call, kept as they were; then the end, with no continuation asked for.
+        Assert.Contains(ErrorCodes.UpstreamInterrupted, error.Message, StringComparison.Ordinal);
+        Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Seq));
+        Assert.Equal([StreamEventTypes.Text, StreamEventTypes.Text, StreamEventTypes.ToolCall], events.Take(3).Select(e => e.Type));
+        Assert.DoesNotContain(events, e => e.Type is StreamEventTypes.Finish or StreamEventTypes.Usage);
+        Assert.Single(_emulator.State.GetRequests());
+        await ClusterKit.EventuallyAsync(() => ClusterKit.Snapshot(_survivor).Active == 0, "the survivor holds no permit");
         await victimCaller.DisposeAsync().AsTask().WaitAsync(StreamHubServer.Timeout);
     }
 }
