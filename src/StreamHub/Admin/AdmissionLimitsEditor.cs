@@ -45,6 +45,11 @@ internal sealed class AdmissionLimitsEditor(
                     Normal = update.QueueLimits?.Normal ?? current.QueueLimits.Normal,
                     Low = update.QueueLimits?.Low ?? current.QueueLimits.Low,
                 },
+
+                // Not changed here, but the validators' rules of a cluster read them.
+                Scope = current.Scope,
+                LeaseTimeout = current.LeaseTimeout,
+                ExpectedInstances = current.ExpectedInstances,
             };
 
             errors = Validate(next);

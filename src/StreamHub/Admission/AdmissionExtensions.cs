@@ -17,7 +17,6 @@ internal static class AdmissionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSettings<AdmissionOptions, AdmissionOptionsValidator>(AdmissionOptions.SectionName);
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AdmissionOptions>, ClusterScopeValidator>());
         builder.Services.TryAddSingleton(TimeProvider.System);
         if (builder.Configuration.WantsClusterAdmission())
         {

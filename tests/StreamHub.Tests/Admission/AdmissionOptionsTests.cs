@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -28,6 +31,7 @@ public sealed class AdmissionOptionsTests
     [InlineData("Admission:LeaseTimeout", "00:00:00.500", "Admission:LeaseTimeout must be between 00:00:01 and 00:10:00")]
     [InlineData("Admission:ExpectedInstances", "0", "Admission:ExpectedInstances must be between 1 and 1000")]
     [InlineData("Admission:Scope", "Cluster", "Admission:Scope=Cluster needs Redis:ConnectionString")]
+    [InlineData("Admission:Scope", "7", "Admission:Scope must be Instance or Cluster")]
     public async Task AddAdmission_BadSetting_StartFailsNamingTheKey(string key, string value, string message)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
@@ -61,6 +65,22 @@ public sealed class AdmissionOptionsTests
         });
 
         Assert.Contains("Admission:ExpectedInstances must not exceed Admission:MaxConcurrentStreams", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PutLimits_ClusterPoolBelowExpectedInstances_FailsNamingTheKeyAndKeepsThePool()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var hub = await StreamHubServer.StartAsync(Cluster.ClusterKit.Settings(redis, pool: 2, expected: 2));
+        using var http = hub.CreateHttpClient(Cluster.ClusterKit.AdminKey);
+
+        using var response = await http.PutAsJsonAsync("/admin/limits", new { maxConcurrentStreams = 1 }).WaitAsync(AdmissionTestKit.Wait);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<HttpValidationProblemDetails>().WaitAsync(AdmissionTestKit.Wait);
+        var messages = Assert.Contains("expectedInstances", problem!.Errors);
+        Assert.StartsWith("Admission:ExpectedInstances must not exceed Admission:MaxConcurrentStreams", Assert.Single(messages), StringComparison.Ordinal);
+        Assert.Equal(2, hub.Services.GetRequiredService<IStreamAdmission>().Limits.MaxConcurrentStreams);
     }
 
     [Fact]
