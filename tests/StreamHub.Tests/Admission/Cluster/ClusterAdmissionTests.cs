@@ -43,7 +43,7 @@ public sealed class ClusterAdmissionTests : IAsyncLifetime
             ClusterKit.DrainAsync(await ClusterKit.StreamAsync(callers[0], ClusterKit.Request("hold-1", ClusterKit.Hold, Priority.Critical, null), first.Token)),
             ClusterKit.DrainAsync(await ClusterKit.StreamAsync(callers[1], ClusterKit.Request("hold-2", ClusterKit.Hold, Priority.Critical, null), second.Token)),
         };
-        await ClusterKit.EventuallyAsync(() => _emulator.State.OpenStreams == 2, "the two holders stream");
+        await Waits.EventuallyAsync(() => _emulator.State.OpenStreams == 2, "the two holders stream");
 
         // Lowest tier first, spread over the instances: none may start before every better one has.
         Priority[] tiers = [Priority.Low, Priority.Normal, Priority.High, Priority.Critical, Priority.Low, Priority.Normal, Priority.High, Priority.Critical];
@@ -54,7 +54,7 @@ public sealed class ClusterAdmissionTests : IAsyncLifetime
             waiting.Add(ClusterKit.DrainAsync(await ClusterKit.StreamAsync(callers[i % 3], request)));
         }
 
-        await ClusterKit.EventuallyAsync(() => ClusterKit.Snapshot(_hubs[2]).Entries.Count == tiers.Length, "eight waiters in the cluster's line");
+        await Waits.EventuallyAsync(() => ClusterKit.Snapshot(_hubs[2]).Entries.Count == tiers.Length, "eight waiters in the cluster's line");
 
         // One permit frees: the waiters take it one after another, each starting only when the one before ended.
         await first.CancelAsync();
@@ -69,7 +69,7 @@ public sealed class ClusterAdmissionTests : IAsyncLifetime
             .ToArray();
         Assert.Equal([Priority.Critical, Priority.Critical, Priority.High, Priority.High, Priority.Normal, Priority.Normal, Priority.Low, Priority.Low], started);
         Assert.True(_emulator.State.PeakOpenStreams <= 2, $"the upstream saw {_emulator.State.PeakOpenStreams} streams at once");
-        await ClusterKit.EventuallyAsync(() => ClusterKit.Snapshot(_hubs[0]).Active == 0 && _emulator.State.OpenStreams == 0, "the pool empties");
+        await Waits.EventuallyAsync(() => ClusterKit.Snapshot(_hubs[0]).Active == 0 && _emulator.State.OpenStreams == 0, "the pool empties");
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class ClusterAdmissionTests : IAsyncLifetime
             ClusterKit.DrainAsync(await ClusterKit.StreamAsync(holders[0], ClusterKit.Request("hold-1", ClusterKit.Hold, Priority.Critical, null), hold.Token)),
             ClusterKit.DrainAsync(await ClusterKit.StreamAsync(holders[1], ClusterKit.Request("hold-2", ClusterKit.Hold, Priority.Critical, null), holdOn.Token)),
         };
-        await ClusterKit.EventuallyAsync(() => _emulator.State.OpenStreams == 2, "the two holders stream");
+        await Waits.EventuallyAsync(() => _emulator.State.OpenStreams == 2, "the two holders stream");
         await using var a = await HubCaller.ConnectAsync(_hubs[0], ClusterKit.KeyA);
         await using var b = await HubCaller.ConnectAsync(_hubs[1], ClusterKit.KeyB);
 
@@ -114,7 +114,7 @@ public sealed class ClusterAdmissionTests : IAsyncLifetime
         await using var onB = await _hubs[1].ConnectAsync(ClusterKit.KeyOne);
         using var hold = new CancellationTokenSource();
         var first = ClusterKit.DrainAsync(await ClusterKit.StreamAsync(onA, ClusterKit.Request("one-1", ClusterKit.Hold, maxTokens: null), hold.Token));
-        await ClusterKit.EventuallyAsync(() => _emulator.State.OpenStreams == 1, "the first stream runs");
+        await Waits.EventuallyAsync(() => _emulator.State.OpenStreams == 1, "the first stream runs");
 
         var second = await ClusterKit.StreamAsync(onB, ClusterKit.Request("one-2", "second"));
         var error = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => Streams.ReadToEndAsync(second));
@@ -122,7 +122,7 @@ public sealed class ClusterAdmissionTests : IAsyncLifetime
         Assert.StartsWith("rate_limited: tenant one may run 1 streams at once", error.Message, StringComparison.Ordinal);
         await hold.CancelAsync();
         await first;
-        await ClusterKit.EventuallyAsync(() => _emulator.State.OpenStreams == 0, "the first stream ends");
+        await Waits.EventuallyAsync(() => _emulator.State.OpenStreams == 0, "the first stream ends");
         var third = await Streams.ReadToEndAsync(await ClusterKit.StreamAsync(onB, ClusterKit.Request("one-3", "third")));
         Assert.Equal(EmulatorText.Text("third", 3), string.Concat(third));
     }
@@ -136,7 +136,7 @@ public sealed class ClusterAdmissionTests : IAsyncLifetime
         foreach (var (caller, id, priority, streaming) in new[] { (0, "on-0", Priority.Critical, 1), (1, "on-1", Priority.Critical, 2), (1, "queued-1", Priority.High, 2) })
         {
             streams.Add(ClusterKit.DrainAsync(await ClusterKit.StreamAsync(callers[caller], ClusterKit.Request(id, ClusterKit.Hold, priority, null), hold.Token)));
-            await ClusterKit.EventuallyAsync(() => _emulator.State.OpenStreams == streaming && ClusterKit.Snapshot(_hubs[2]).Entries.Count == streams.Count - streaming, id + " is in place");
+            await Waits.EventuallyAsync(() => _emulator.State.OpenStreams == streaming && ClusterKit.Snapshot(_hubs[2]).Entries.Count == streams.Count - streaming, id + " is in place");
         }
 
         using var http = Admin.AdminTestKit.Http(_hubs[2], ClusterKit.AdminKey);
@@ -155,9 +155,9 @@ public sealed class ClusterAdmissionTests : IAsyncLifetime
         // A bigger pool set on one instance is every instance's: the waiter starts at once.
         using var put = await http.PutAsJsonAsync("/admin/limits", new { maxConcurrentStreams = 3 }).WaitAsync(StreamHubServer.Timeout);
         Assert.Equal(System.Net.HttpStatusCode.OK, put.StatusCode);
-        await ClusterKit.EventuallyAsync(() => _emulator.State.OpenStreams == 3, "the waiter starts in the grown pool");
+        await Waits.EventuallyAsync(() => _emulator.State.OpenStreams == 3, "the waiter starts in the grown pool");
         using var other = Admin.AdminTestKit.Http(_hubs[0], ClusterKit.AdminKey);
-        await Admin.AdminTestKit.EventuallyAsync(
+        await Waits.EventuallyAsync(
             async () => (await Admin.AdminTestKit.GetJsonAsync<StreamHub.Admin.AdminLimits>(other, "/admin/limits")).MaxConcurrentStreams == 3,
             "another instance reports the cluster's new pool");
         await hold.CancelAsync();
@@ -218,7 +218,7 @@ public sealed class ClusterAdmissionTests : IAsyncLifetime
             await connection.DisposeAsync();
         }
 
-        await ClusterKit.EventuallyAsync(
+        await Waits.EventuallyAsync(
             () => _hubs.All(h => ClusterKit.Snapshot(h) is { Active: 0, Entries.Count: 0 }) && _emulator.State.OpenStreams == 0,
             "no permit held, nobody waiting and no upstream stream open");
         var redis = _hubs[0].Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>().GetDatabase();

@@ -46,13 +46,13 @@ public sealed class ClusterKillTests : IAsyncLifetime
         _ = await ClusterKit.StreamAsync(onVictim, ClusterKit.Request("v1", ClusterKit.Hold, Priority.Critical, null));
         _ = await ClusterKit.StreamAsync(onVictim, ClusterKit.Request("v2", ClusterKit.Hold, Priority.Critical, null));
         var own = Streams.ReadToEndAsync(await ClusterKit.StreamAsync(onSurvivor, ClusterKit.Request("own", "[emulator: tps=10 tokens=50] own", Priority.Critical, null)));
-        await ClusterKit.EventuallyAsync(() => _emulator.State.OpenStreams == 3, "the pool of 3 is full: 2 on the victim, 1 on the survivor");
+        await Waits.EventuallyAsync(() => _emulator.State.OpenStreams == 3, "the pool of 3 is full: 2 on the victim, 1 on the survivor");
         var waiting = new[]
         {
             Streams.ReadToEndAsync(await ClusterKit.StreamAsync(onSurvivor, ClusterKit.Request("w1", "waits one", Priority.Low))),
             Streams.ReadToEndAsync(await ClusterKit.StreamAsync(onSurvivor, ClusterKit.Request("w2", "waits two", Priority.Low))),
         };
-        await ClusterKit.EventuallyAsync(() => ClusterKit.Snapshot(_survivor).Entries.Count == 2, "two wait on the survivor");
+        await Waits.EventuallyAsync(() => ClusterKit.Snapshot(_survivor).Entries.Count == 2, "two wait on the survivor");
 
         var killed = Stopwatch.StartNew();
         await _victim.KillAsync();
@@ -62,7 +62,7 @@ public sealed class ClusterKillTests : IAsyncLifetime
         Assert.True(started < Lease + TimeSpan.FromSeconds(1), $"the waiters finished {started.TotalSeconds:0.0} s after the kill");
         Assert.Equal(EmulatorText.Text("waits one", 3), string.Concat(await waiting[0]));
         Assert.Equal(EmulatorText.Text("own", 50), string.Concat(await own.WaitAsync(StreamHubServer.Timeout)));
-        await ClusterKit.EventuallyAsync(() => ClusterKit.Snapshot(_survivor) is { Active: 0, Cluster.Instances: 1 }, "the victim's permits and lease are gone");
+        await Waits.EventuallyAsync(() => ClusterKit.Snapshot(_survivor) is { Active: 0, Cluster.Instances: 1 }, "the victim's permits and lease are gone");
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class ClusterKillTests : IAsyncLifetime
         Assert.Equal(["user", "assistant", "user"], asked.Select(m => m.Role));
         Assert.Equal(string.Concat(items.Take(written).Select(i => i.Text)), asked[1].Content);
         Assert.Equal(ContinuingStream.ContinuePrompt, asked[2].Content);
-        await ClusterKit.EventuallyAsync(() => ClusterKit.Snapshot(_survivor).Active == 0 && _emulator.State.OpenStreams == 0, "the survivor's continuation ended");
+        await Waits.EventuallyAsync(() => ClusterKit.Snapshot(_survivor).Active == 0 && _emulator.State.OpenStreams == 0, "the survivor's continuation ended");
         await victimCaller.DisposeAsync().AsTask().WaitAsync(StreamHubServer.Timeout);
     }
 
@@ -131,7 +131,7 @@ public sealed class ClusterKillTests : IAsyncLifetime
         Assert.Equal([StreamEventTypes.Text, StreamEventTypes.Text, StreamEventTypes.ToolCall], events.Take(3).Select(e => e.Type));
         Assert.DoesNotContain(events, e => e.Type is StreamEventTypes.Finish or StreamEventTypes.Usage);
         Assert.Single(_emulator.State.GetRequests());
-        await ClusterKit.EventuallyAsync(() => ClusterKit.Snapshot(_survivor).Active == 0, "the survivor holds no permit");
+        await Waits.EventuallyAsync(() => ClusterKit.Snapshot(_survivor).Active == 0, "the survivor holds no permit");
         await victimCaller.DisposeAsync().AsTask().WaitAsync(StreamHubServer.Timeout);
     }
 }

@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using StreamHub.Admission;
 using StreamHub.Contracts;
 using StreamHub.Emulator;
-using StreamHub.Tests.Admin;
 using StreamHub.Tests.Infrastructure;
 
 namespace StreamHub.Tests.Admission.Cluster;
@@ -68,7 +67,7 @@ internal static class ClusterKit
 
     public static AdmissionSnapshot Snapshot(StreamHubServer server) => server.Services.GetRequiredService<IStreamAdmission>().Snapshot();
 
-    public static Task EventuallyAsync(Func<bool> condition, string what) => AdminTestKit.EventuallyAsync(condition, what);
+    public static Task EventuallyAsync(Func<bool> condition, string what) => Waits.EventuallyAsync(condition, what);
 
     public static StreamRequest Request(string id, string prompt, Priority priority = Priority.Normal, int? maxTokens = 3, bool resumable = false) => new()
     {

@@ -10,7 +10,7 @@ using StreamHub.Tests.Infrastructure;
 namespace StreamHub.Tests.Admission.Cluster;
 
 /// <summary>
-/// Cluster admission alone (no web app) in a host whose clock is a <see cref="CountingTimeProvider"/>: heartbeats
+/// Cluster admission alone (no web app) in a host whose clock is a <see cref="RecordingTimeProvider"/>: heartbeats
 /// and queue timeouts happen when the test advances it. Redis is real, and so is its clock inside the scripts.
 /// </summary>
 internal sealed class ClusterNode : IAsyncDisposable
@@ -18,13 +18,13 @@ internal sealed class ClusterNode : IAsyncDisposable
     private readonly IHost _host;
     private int _beats;
 
-    private ClusterNode(IHost host, CountingTimeProvider time)
+    private ClusterNode(IHost host, RecordingTimeProvider time)
     {
         _host = host;
         Time = time;
     }
 
-    public CountingTimeProvider Time { get; }
+    public RecordingTimeProvider Time { get; }
 
     public IStreamAdmission Admission => _host.Services.GetRequiredService<IStreamAdmission>();
 
@@ -53,7 +53,7 @@ internal sealed class ClusterNode : IAsyncDisposable
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(settings);
-        var time = new CountingTimeProvider();
+        var time = new RecordingTimeProvider();
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.Services.AddLogging();
         builder.Services.AddOptions<RedisSettings>().BindConfiguration(RedisSettings.Section);
@@ -81,16 +81,18 @@ internal sealed class ClusterNode : IAsyncDisposable
     }
 
     /// <summary>Beats until <paramref name="condition"/> holds (each beat waits for Redis in real time, bounded).</summary>
-    public async Task BeatUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + StreamHubServer.Timeout;
-        while (!condition())
+    public Task BeatUntilAsync(Func<bool> condition, string what) => Waits.EventuallyAsync(
+        async () =>
         {
-            Assert.True(DateTime.UtcNow < deadline, "timed out waiting: " + what);
+            if (condition())
+            {
+                return true;
+            }
+
             await BeatAsync();
-            await Task.Delay(20);
-        }
-    }
+            return false;
+        },
+        what);
 
     public async ValueTask DisposeAsync()
     {

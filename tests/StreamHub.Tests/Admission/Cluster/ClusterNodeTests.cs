@@ -22,7 +22,7 @@ public sealed class ClusterNodeTests : IAsyncLifetime
         await using var node = await ClusterNode.StartAsync(_redis, _prefix, pool: 1);
         using var held = await node.Admission.AcquireAsync(Ticket("held")).AsTask().WaitAsync(StreamHubServer.Timeout);
         var waiting = node.Admission.AcquireAsync(Ticket("waits")).AsTask();
-        await node.Time.WaitForTimersAsync(TimeSpan.FromSeconds(30), 1);
+        await node.Time.WaitForTimerAsync(TimeSpan.FromSeconds(30));
         Assert.False(waiting.IsCompleted);
         Assert.Single(node.Admission.Snapshot().Entries);
 
@@ -32,7 +32,7 @@ public sealed class ClusterNodeTests : IAsyncLifetime
         Assert.True(AdmissionLease.TryGetRejection(lease, out var rejection));
         Assert.Equal(ErrorCodes.QueueTimeout, rejection.Code);
         Assert.StartsWith("waited 30 s in the normal queue; retry in ", rejection.Message, StringComparison.Ordinal);
-        await ClusterKit.EventuallyAsync(() => node.Admission.Snapshot().Entries.Count == 0, "the waiter leaves the cluster's line");
+        await Waits.EventuallyAsync(() => node.Admission.Snapshot().Entries.Count == 0, "the waiter leaves the cluster's line");
     }
 
     [Fact]
@@ -42,14 +42,14 @@ public sealed class ClusterNodeTests : IAsyncLifetime
         using var held = await node.Admission.AcquireAsync(Ticket("held")).AsTask().WaitAsync(StreamHubServer.Timeout);
         using var cancel = new CancellationTokenSource();
         var waiting = node.Admission.AcquireAsync(Ticket("waits"), 1, cancel.Token).AsTask();
-        await ClusterKit.EventuallyAsync(() => node.Admission.Snapshot().Entries.Count == 1, "the waiter queues");
+        await Waits.EventuallyAsync(() => node.Admission.Snapshot().Entries.Count == 1, "the waiter queues");
 
         await cancel.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(StreamHubServer.Timeout));
-        await ClusterKit.EventuallyAsync(() => node.Admission.Snapshot().Entries.Count == 0, "the waiter leaves the cluster's line");
+        await Waits.EventuallyAsync(() => node.Admission.Snapshot().Entries.Count == 0, "the waiter leaves the cluster's line");
         held.Dispose();
-        await ClusterKit.EventuallyAsync(() => node.Admission.Snapshot().Active == 0, "no permit is held");
+        await Waits.EventuallyAsync(() => node.Admission.Snapshot().Active == 0, "no permit is held");
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class ClusterNodeTests : IAsyncLifetime
         var first = await node.Admission.AcquireAsync(Ticket("first")).AsTask().WaitAsync(StreamHubServer.Timeout);
         using var second = await node.Admission.AcquireAsync(Ticket("second")).AsTask().WaitAsync(StreamHubServer.Timeout);
         var waiting = node.Admission.AcquireAsync(Ticket("third")).AsTask();
-        await ClusterKit.EventuallyAsync(() => node.Admission.Snapshot().Entries.Count == 1, "the third waits in the cluster's line");
+        await Waits.EventuallyAsync(() => node.Admission.Snapshot().Entries.Count == 1, "the third waits in the cluster's line");
 
         await _redis.StopAsync();
         await node.BeatUntilAsync(() => !node.Link.InCluster, "the instance falls back");
@@ -99,7 +99,7 @@ public sealed class ClusterNodeTests : IAsyncLifetime
         await using var node = await ClusterNode.StartAsync(_redis, _prefix, pool: 1, extra: ("Admission:QueueLimits:Normal", "1"));
         using var held = await node.Admission.AcquireAsync(Ticket("held")).AsTask().WaitAsync(StreamHubServer.Timeout);
         var waiting = node.Admission.AcquireAsync(Ticket("waits")).AsTask();
-        await ClusterKit.EventuallyAsync(() => node.Admission.Snapshot().Entries.Count == 1, "one waits");
+        await Waits.EventuallyAsync(() => node.Admission.Snapshot().Entries.Count == 1, "one waits");
 
         using var lease = await node.Admission.AcquireAsync(Ticket("one too many")).AsTask().WaitAsync(StreamHubServer.Timeout);
 
@@ -134,11 +134,11 @@ public sealed class ClusterNodeTests : IAsyncLifetime
         var low = node.Admission.AcquireAsync(Ticket("low", Priority.Low)).AsTask();
 
         // Aging runs on Redis's clock: the snapshot ages the line each time it is read.
-        await ClusterKit.EventuallyAsync(
+        await Waits.EventuallyAsync(
             () => node.Admission.Snapshot().Entries is [{ EffectivePriority: Priority.Critical }],
             "the low request ages into critical");
         var high = node.Admission.AcquireAsync(Ticket("high", Priority.High)).AsTask();
-        await ClusterKit.EventuallyAsync(() => node.Admission.Snapshot().Entries.Count == 2, "the high request queues");
+        await Waits.EventuallyAsync(() => node.Admission.Snapshot().Entries.Count == 2, "the high request queues");
         held.Dispose();
 
         using var first = await low.WaitAsync(StreamHubServer.Timeout);

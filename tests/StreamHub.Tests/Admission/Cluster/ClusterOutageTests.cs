@@ -43,7 +43,7 @@ public sealed class ClusterOutageTests : IAsyncLifetime
             await StartAsync(a, "a1"),
             await StartAsync(b, "b1"),
         };
-        await ClusterKit.EventuallyAsync(() => _emulator.State.OpenStreams == 2, "two streams run through the cluster");
+        await Waits.EventuallyAsync(() => _emulator.State.OpenStreams == 2, "two streams run through the cluster");
 
         await _redis.StopAsync();
 
@@ -58,7 +58,7 @@ public sealed class ClusterOutageTests : IAsyncLifetime
             streams.Add(await StartAsync(b, name));
         }
 
-        await ClusterKit.EventuallyAsync(() => _emulator.State.OpenStreams == 4, "each instance runs its fallback pool of 2");
+        await Waits.EventuallyAsync(() => _emulator.State.OpenStreams == 4, "each instance runs its fallback pool of 2");
         using var http = AdminTestKit.Http(_hubs[0], ClusterKit.AdminKey);
         var stats = await http.GetJsonAsync<StreamHub.Admin.AdminStats>("/admin/stats");
         Assert.Equal(("fallback", 2, 2), (stats.Cluster!.Mode, stats.Cluster.FallbackPool, stats.Pool.Size));
@@ -71,7 +71,7 @@ public sealed class ClusterOutageTests : IAsyncLifetime
         await _redis.RestartAsync();
 
         // Back in the cluster (its state was lost with the restart): 4 at once across both, never more.
-        await AdminTestKit.EventuallyAsync(
+        await Waits.EventuallyAsync(
             async () => (await http.GetJsonAsync<StreamHub.Admin.AdminStats>("/admin/stats")).Cluster!.Mode == "cluster",
             "the instance admits through the cluster again");
         foreach (var (prompt, text) in streams)
@@ -88,7 +88,7 @@ public sealed class ClusterOutageTests : IAsyncLifetime
             more.Add(await StartAsync(a, name));
         }
 
-        await ClusterKit.EventuallyAsync(() => _emulator.State.OpenStreams == 4, "one instance runs the cluster's pool of 4");
+        await Waits.EventuallyAsync(() => _emulator.State.OpenStreams == 4, "one instance runs the cluster's pool of 4");
         await Task.WhenAll(more.Select(m => m.Text)).WaitAsync(StreamHubServer.Timeout);
         Assert.True(_emulator.State.PeakOpenStreams <= 4, $"the upstream saw {_emulator.State.PeakOpenStreams} streams at once");
         await a.DisposeAsync();

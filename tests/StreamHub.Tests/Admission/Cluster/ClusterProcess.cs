@@ -126,25 +126,22 @@ internal sealed class ClusterProcess : IAsyncDisposable
     private async Task WaitReadyAsync()
     {
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            Assert.False(_process.HasExited, "StreamHub exited before it was ready:\n" + Output);
-            try
+        await Waits.EventuallyAsync(
+            async () =>
             {
-                using var response = await http.GetAsync(new Uri("health/live", UriKind.Relative));
-                if (response.IsSuccessStatusCode)
+                Assert.False(_process.HasExited, "StreamHub exited before it was ready:\n" + Output);
+                try
                 {
-                    return;
+                    using var response = await http.GetAsync(new Uri("health/live", UriKind.Relative));
+                    return response.IsSuccessStatusCode;
                 }
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
-            }
-
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "StreamHub did not answer within 30 s:\n" + Output);
-            await Task.Delay(100);
-        }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    return false;
+                }
+            },
+            "the StreamHub child process to answer /health/live",
+            TimeSpan.FromSeconds(30));
     }
 
     private void Append(string? line)

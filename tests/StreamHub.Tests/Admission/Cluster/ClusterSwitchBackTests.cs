@@ -38,12 +38,12 @@ public sealed class ClusterSwitchBackTests : IAsyncLifetime
         }
 
         // The instance not yet heard from may still be admitting on its own: its 2 stay in reserve.
-        await ClusterKit.EventuallyAsync(() => _emulator.State.OpenStreams == 2 && ClusterKit.Snapshot(first).Entries.Count == 1, "two run, one waits");
+        await Waits.EventuallyAsync(() => _emulator.State.OpenStreams == 2 && ClusterKit.Snapshot(first).Entries.Count == 1, "two run, one waits");
         Assert.Equal(2, ClusterKit.Snapshot(first).Cluster!.Reserved);
 
         await using var second = await StreamHubServer.StartAsync(settings, _emulator);
 
-        await ClusterKit.EventuallyAsync(() => _emulator.State.OpenStreams == 3, "the reserve is released once the other instance joined");
+        await Waits.EventuallyAsync(() => _emulator.State.OpenStreams == 3, "the reserve is released once the other instance joined");
         Assert.Equal(0, ClusterKit.Snapshot(second).Cluster!.Reserved);
         await Task.WhenAll(streams).WaitAsync(StreamHubServer.Timeout);
     }
