@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
 using StreamHub.Contracts;
 using StreamHub.Emulator;
 using StreamHub.Tests.Infrastructure;
@@ -76,6 +78,7 @@ public sealed class ClusterKillTests : IAsyncLifetime
             await reader.ReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout);
         }
 
+        await KeptAsync("lives-on", 5);
         await _victim.KillAsync();
         await using var watcher = await _survivor.ConnectAsync(ClusterKit.KeyA);
         var events = await Streams.WatchAllAsync(watcher, "lives-on", 0);
@@ -106,10 +109,13 @@ public sealed class ClusterKillTests : IAsyncLifetime
         var request = ClusterKit.Request("calls", "[emulator: tps=2 tokens=2 tools=4] weather", maxTokens: null, resumable: true);
         var victimCaller = await _victim.ConnectAsync(ClusterKit.KeyA);
         var reader = await victimCaller.StreamAsChannelAsync<StreamEvent>("StreamEvents", request).WaitAsync(StreamHubServer.Timeout);
+        var read = 1;
         while ((await reader.ReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout)).Type != StreamEventTypes.ToolCall)
         {
+            read++;
         }
 
+        await KeptAsync("calls", read);
         await _victim.KillAsync();
         await using var watcher = await _survivor.ConnectAsync(ClusterKit.KeyA);
         var watch = await watcher.StreamAsChannelAsync<StreamEvent>("Watch", "calls", 0L).WaitAsync(StreamHubServer.Timeout);
@@ -133,5 +139,16 @@ public sealed class ClusterKillTests : IAsyncLifetime
         Assert.Single(_emulator.State.GetRequests());
         await Waits.EventuallyAsync(() => ClusterKit.Snapshot(_survivor).Active == 0, "the survivor holds no permit");
         await victimCaller.DisposeAsync().AsTask().WaitAsync(StreamHubServer.Timeout);
+    }
+
+    /// <summary>
+    /// Waits until the victim's watch stream in Redis holds <paramref name="count"/> events: its writes are
+    /// fire-and-forget, so a kill right after its caller read an event may still drop that event's write.
+    /// </summary>
+    private Task KeptAsync(string requestId, int count)
+    {
+        var redis = _survivor.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
+        var key = $"{_settings["Redis:ChannelPrefix"]}:watch:{requestId}";
+        return Waits.EventuallyAsync(async () => await redis.StreamLengthAsync(key) >= count, $"{count} event(s) of {requestId} in Redis");
     }
 }
