@@ -69,6 +69,14 @@ internal static class ClusterKit
 
     public static Task EventuallyAsync(Func<bool> condition, string what) => Waits.EventuallyAsync(condition, what);
 
+    /// <summary>How many entries the cluster's hash <paramref name="name"/> holds in Redis (<c>held</c> permits, <c>w</c> waiters, <c>tl</c> tenant leases).</summary>
+    public static Task<long> CountInRedisAsync(StreamHubServer server, string name)
+    {
+        var prefix = server.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StreamHub.Fanout.RedisSettings>>().Value.ChannelPrefix;
+        var redis = server.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>().GetDatabase();
+        return redis.HashLengthAsync($"{{{prefix}:admission}}:{name}");
+    }
+
     public static StreamRequest Request(string id, string prompt, Priority priority = Priority.Normal, int? maxTokens = 3, bool resumable = false) => new()
     {
         RequestId = id,
