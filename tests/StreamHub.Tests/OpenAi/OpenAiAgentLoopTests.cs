@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using OpenAI.Chat;
 using StreamHub.Emulator;
 using StreamHub.Tests.Infrastructure;
@@ -84,6 +85,38 @@ public sealed class OpenAiAgentLoopTests(OpenAiServer shared) : IClassFixture<Op
         AssertSecondTurn(calls, text);
     }
 
+    [Fact]
+    public async Task CompleteChatStreaming_TextBeforeTheCall_AssistantMessageWithTextAndCallIsForwarded()
+    {
+        _server.Emulator.State.SetScript(["tokens=3", ""]); // turn one says three words first; turn two, the same question, none
+        var (calls, finish, _, text) = await RunLoopAsync(Question, streaming: true);
+
+        Assert.Equal(ChatFinishReason.ToolCalls, finish);
+        AssertCalls([("get_weather", """{"city":"What is the weather in Nairobi?"}""")], calls);
+        AssertSecondTurn(calls, text);
+        var assistant = _server.Emulator.State.GetRequests()[1].Messages[1];
+        Assert.Equal((EmulatorText.Text(Question, 3), false), (assistant.Content, assistant.ContentIsNull));
+    }
+
+    [Fact]
+    public async Task CompleteChatStreaming_NonAsciiArgumentsInManyFragments_AssembleByteForByte()
+    {
+        const string question = "Wetter in München, 東京 und 😀?";
+        var (calls, finish, order, text) = await RunLoopAsync($"[emulator: tools=2 parallel arg-fragments=9] {question}", streaming: true);
+
+        Assert.Equal(ChatFinishReason.ToolCalls, finish);
+        // The emulator writes the arguments as System.Text.Json's relaxed encoder does: the emoji as its escaped surrogate pair.
+        AssertCalls(
+            [
+                ("get_weather", """{"city":"Wetter in München, 東京 und \uD83D\uDE00?"}"""),
+                ("get_time", """{"zone":"Wetter in München, 東京 und \uD83D\uDE00?"}"""),
+            ],
+            calls);
+        Assert.All(calls, c => Assert.Equal(question, JsonNode.Parse(c.FunctionArguments.ToString())!.AsObject().Single().Value!.GetValue<string>()));
+        Assert.Equal(Enumerable.Range(0, order.Count).Select(i => i % 2), order);
+        AssertSecondTurn(calls, text);
+    }
+
     /// <summary>
     /// Turn one with both tools offered; turn two is the question, the assistant message the SDK user builds from
     /// turn one's answer, and one <see cref="ToolChatMessage"/> per call with its result.
@@ -100,14 +133,24 @@ public sealed class OpenAiAgentLoopTests(OpenAiServer shared) : IClassFixture<Op
         if (streaming)
         {
             var streamed = new StreamedToolCalls();
+            var said = new StringBuilder();
             await foreach (var update in client.CompleteChatStreamingAsync(messages, options, timeout.Token))
             {
                 streamed.Append(update);
+                said.AppendJoin(string.Empty, update.ContentUpdate.Select(p => p.Text));
                 finish ??= update.FinishReason;
             }
 
             (calls, order) = (streamed.Build(), streamed.Order);
-            messages.Add(new AssistantChatMessage(calls));
+
+            // As the SDK's own streaming tool sample does: the calls, and the text the model said first, if any.
+            var assistant = new AssistantChatMessage(calls);
+            if (said.Length > 0)
+            {
+                assistant.Content.Add(ChatMessageContentPart.CreateTextPart(said.ToString()));
+            }
+
+            messages.Add(assistant);
         }
         else
         {
