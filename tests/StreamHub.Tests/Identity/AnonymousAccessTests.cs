@@ -54,7 +54,25 @@ public sealed class AnonymousAccessTests
     }
 
     [Fact]
-    public async Task Start_AllowAnonymousUnset_DoesNotWarn()
+    public async Task Start_EmbeddedDefault_WarnsThatAnonymousIsOnUntilRegionsAreConfigured()
+    {
+        var lines = await StartupLog.CaptureEmbeddedAsync();
+
+        var warning = Assert.Single(lines, static l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("Identity:AllowAnonymous", StringComparison.Ordinal));
+        Assert.Contains("embedded emulator", warning, StringComparison.Ordinal);
+        Assert.Contains("Identity:AnonymousLimits", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_EmbeddedWithAllowAnonymousFalse_DoesNotWarn()
+    {
+        var lines = await StartupLog.CaptureEmbeddedAsync("Identity:AllowAnonymous=false");
+
+        Assert.DoesNotContain(lines, static l => l.Contains("Identity:AllowAnonymous", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Start_RegionsConfiguredAllowAnonymousUnset_DoesNotWarn()
     {
         var lines = await StartupLog.CaptureAsync();
 

@@ -11,15 +11,16 @@ internal static class StartupLog
     /// Builds the app with one region that is never called plus <paramref name="settings"/> ("Key=value", later
     /// ones win), captures every log line from before start until started, then stops it.
     /// </summary>
-    public static async Task<IReadOnlyCollection<string>> CaptureAsync(params string[] settings)
+    public static Task<IReadOnlyCollection<string>> CaptureAsync(params string[] settings)
+        => CaptureArgsAsync(["--Upstream:Regions:0:Name=primary", "--Upstream:Regions:0:BaseUrl=http://127.0.0.1:9/v1", .. settings.Select(static s => "--" + s)]);
+
+    /// <summary>As <see cref="CaptureAsync"/>, with no region configured: the embedded emulator serves (the default run).</summary>
+    public static Task<IReadOnlyCollection<string>> CaptureEmbeddedAsync(params string[] settings)
+        => CaptureArgsAsync([.. settings.Select(static s => "--" + s)]);
+
+    private static async Task<IReadOnlyCollection<string>> CaptureArgsAsync(string[] settings)
     {
-        string[] args =
-        [
-            "--urls=http://127.0.0.1:0",
-            "--Upstream:Regions:0:Name=primary",
-            "--Upstream:Regions:0:BaseUrl=http://127.0.0.1:9/v1",
-            .. settings.Select(static s => "--" + s),
-        ];
+        string[] args = ["--urls=http://127.0.0.1:0", .. settings];
         var app = Program.BuildApp(args);
         var capture = new CapturingLoggerProvider();
         app.Services.GetRequiredService<ILoggerFactory>().AddProvider(capture);
