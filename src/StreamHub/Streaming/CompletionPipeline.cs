@@ -28,6 +28,7 @@ internal sealed class CompletionPipeline(
     ModelAccess models,
     StreamTelemetry telemetry,
     CostCalculator pricing,
+    IOptions<StreamingOptions> limits,
     ILogger<CompletionPipeline> logger)
 {
     /// <summary>Output tokens assumed for the rate estimate when the request does not bound them.</summary>
@@ -111,7 +112,7 @@ internal sealed class CompletionPipeline(
 
         observed.Admitted();
 
-        var call = UpstreamCall.For(request, model);
+        var call = UpstreamCall.For(request, model, limits.Value.MaxTokensLimit);
         UsageInfo? usage = null;
         string? finishReason = null;
         string? reportedModel = null;
