@@ -20,12 +20,13 @@ internal static class AnthropicFields
         "prompt_cache_key", "safety_identifier", "stream_options", "functions", "function_call",
     };
 
-    public static void Write(Utf8JsonWriter writer, GenerationOptions options)
+    /// <param name="mayThink">False: a <c>thinking</c> field is left out (<see cref="AnthropicMessageWriter.ThinkingMayContinue"/>).</param>
+    public static void Write(Utf8JsonWriter writer, GenerationOptions options, bool mayThink = true)
     {
         var openAi = options.FieldsDialect == Dialect.OpenAi;
         foreach (var (name, value) in options.Extra)
         {
-            if (!openAi || !OpenAiOnly.Contains(name))
+            if ((!openAi || !OpenAiOnly.Contains(name)) && (mayThink || name != "thinking"))
             {
                 writer.WritePropertyName(name);
                 value.WriteTo(writer);

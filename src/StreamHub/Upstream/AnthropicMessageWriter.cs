@@ -10,7 +10,8 @@ namespace StreamHub.Upstream;
 /// become <c>tool_use</c> blocks after its content; each <c>tool</c> message becomes a <c>tool_result</c> block of a
 /// user message. Consecutive messages of one role are merged into one (so consecutive tool results answer the
 /// calls together, and a user message after them joins them), and a message left without blocks is left out:
-/// Anthropic refuses empty content.
+/// Anthropic refuses empty content. A thinking block without a signature (one an OpenAI region thought, relayed to a
+/// <c>/v1/messages</c> client) is left out too: Anthropic checks every signature it is sent.
 /// </summary>
 internal sealed class AnthropicMessageWriter(Utf8JsonWriter writer)
 {
@@ -102,6 +103,43 @@ internal sealed class AnthropicMessageWriter(Utf8JsonWriter writer)
         writer.WriteEndArray();
     }
 
+    /// <summary>
+    /// Whether thinking may be asked for: not when the last assistant turn called tools without a signed thinking
+    /// block first, which Anthropic refuses while thinking is on (it may be off for that turn).
+    /// </summary>
+    public static bool ThinkingMayContinue(IReadOnlyList<ChatMessage> messages)
+    {
+        for (var i = messages.Count - 1; i >= 0; i--)
+        {
+            var message = messages[i];
+            if (message.Role != "assistant")
+            {
+                continue;
+            }
+
+            if (message.ToolCalls is null)
+            {
+                return true;
+            }
+
+            foreach (var part in message.Parts ?? [])
+            {
+                if (part.Type == "redacted_thinking" || IsSignedThinking(part))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool IsSignedThinking(ContentPart part)
+        => part.Type == "thinking" && part.Json.TryGetProperty("signature"u8, out var signature)
+            && signature.ValueKind == JsonValueKind.String && signature.GetString() is { Length: > 0 };
+
     private static bool IsSystem(ChatMessage message) => message.Role is "system" or "developer";
 
     private void WriteContent(string role, ChatMessage message)
@@ -110,7 +148,7 @@ internal sealed class AnthropicMessageWriter(Utf8JsonWriter writer)
         {
             foreach (var part in parts)
             {
-                if (part.Type is "text" && string.IsNullOrEmpty(part.Text))
+                if ((part.Type is "text" && string.IsNullOrEmpty(part.Text)) || (part.Type is "thinking" && !IsSignedThinking(part)))
                 {
                     continue;
                 }

@@ -11,7 +11,9 @@ namespace StreamHub.Upstream;
 /// <c>thinking</c> field as it came, else a budget for <c>reasoning_effort</c>: <see cref="ThinkingBudget"/>), and the
 /// further fields (<see cref="AnthropicFields"/>). <c>seed</c> and <c>response_format</c> have no Messages API
 /// counterpart and are left out. Thinking asked for by effort leaves out <c>temperature</c> and <c>top_p</c>, which
-/// Anthropic refuses beside it, and is not asked for when the tool choice forces a tool, which it refuses too.
+/// Anthropic refuses beside it, and is not asked for when the tool choice forces a tool, which it refuses too. No
+/// thinking at all (the caller's own field included) follows an assistant turn that called tools without a signed
+/// thinking block (<see cref="AnthropicMessageWriter.ThinkingMayContinue"/>): Anthropic refuses that turn otherwise.
 /// </summary>
 internal static class AnthropicRequestWriter
 {
@@ -19,7 +21,8 @@ internal static class AnthropicRequestWriter
     {
         var options = call.Options;
         var maxTokens = call.MaxTokens ?? call.TokenLimit;
-        var budget = options.Extra.ContainsKey("thinking") || AnthropicTools.ForcesTool(options.ToolChoice)
+        var mayThink = AnthropicMessageWriter.ThinkingMayContinue(call.Messages);
+        var budget = !mayThink || options.Extra.ContainsKey("thinking") || AnthropicTools.ForcesTool(options.ToolChoice)
             ? null
             : ThinkingBudget.For(options.ReasoningEffort, maxTokens);
 
@@ -49,7 +52,7 @@ internal static class AnthropicRequestWriter
             writer.WriteEndObject();
         }
 
-        AnthropicFields.Write(writer, options);
+        AnthropicFields.Write(writer, options, mayThink);
         writer.WriteEndObject();
     }
 
