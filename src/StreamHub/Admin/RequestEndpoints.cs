@@ -11,7 +11,7 @@ internal static class RequestEndpoints
     {
         group.MapGet("/requests", GetRequests)
             .WithName("GetRequests")
-            .WithSummary("Requests in flight, queued and streaming: id, tenant, priority, age, region, tokens so far");
+            .WithSummary("Requests in flight, queued and streaming: id, tenant, priority, age, region, tokens so far; with cluster admission every instance's, each with its instance");
         group.MapDelete("/requests/{id}", Abort)
             .WithName("AbortRequest")
             .WithSummary("End a request: its caller gets 'aborted:'; a queued one leaves the queue")
@@ -21,12 +21,14 @@ internal static class RequestEndpoints
 
     internal static Ok<AdminRequest[]> GetRequests(ActiveRequests requests, IStreamAdmission admission, TimeProvider time)
     {
+        var snapshot = admission.Snapshot();
         var queued = new Dictionary<string, QueuedRequest>(StringComparer.Ordinal);
-        foreach (var entry in admission.Snapshot().Entries)
+        foreach (var entry in snapshot.Entries)
         {
             queued[entry.RequestId] = entry;
         }
 
+        var here = snapshot.Cluster?.Instance;
         var now = time.GetUtcNow();
         var list = requests.List()
             .OrderBy(static r => r.CreatedAt)
@@ -43,10 +45,32 @@ internal static class RequestEndpoints
                     waiting?.Position,
                     Math.Round((now - r.CreatedAt).TotalMilliseconds),
                     r.Region,
-                    r.Tokens);
+                    r.Tokens,
+                    here);
             })
-            .ToArray();
-        return TypedResults.Ok(list);
+            .ToList();
+        if (snapshot.Cluster is { } cluster)
+        {
+            // The cluster's other instances: their permit holders and waiters, as far as Redis knows them.
+            foreach (var held in cluster.Held)
+            {
+                if (held.Instance != here)
+                {
+                    list.Add(new AdminRequest(held.RequestId, held.Tenant, Name(held.Priority), null, "streaming", null, Math.Round(held.Age.TotalMilliseconds), null, 0, held.Instance));
+                }
+            }
+
+            foreach (var entry in snapshot.Entries)
+            {
+                if (entry.Instance != here)
+                {
+                    list.Add(new AdminRequest(
+                        entry.RequestId, entry.Tenant, Name(entry.Priority), Name(entry.EffectivePriority), "queued", entry.Position, Math.Round(entry.Age.TotalMilliseconds), null, 0, entry.Instance));
+                }
+            }
+        }
+
+        return TypedResults.Ok(list.ToArray());
     }
 
     internal static Results<NoContent, ProblemHttpResult> Abort(string id, ActiveRequests requests, ILogger<ActiveRequests> logger)

@@ -5,11 +5,12 @@ namespace StreamHub.Fanout;
 /// <summary>
 /// One request's fan-out, fed by the request's own stream in order. It numbers every event of the request
 /// (text, reasoning, refusal, tool call, finish, usage) from 1 with no gaps: the <c>seq</c> every caller,
-/// watcher and group member sees.
+/// watcher and group member sees. A survivor going on with a dead instance's request numbers on from the
+/// last <c>seq</c> already published (<paramref name="afterSeq"/>).
 /// </summary>
-internal sealed class FanoutSession(IWatchWriter watch, GroupSender? groupSender) : IAsyncDisposable
+internal sealed class FanoutSession(IWatchWriter watch, GroupSender? groupSender, long afterSeq = 0) : IAsyncDisposable
 {
-    private long _seq;
+    private long _seq = afterSeq;
     private bool _completed;
 
     /// <summary>Events numbered so far (read by the operators' request list from another thread).</summary>

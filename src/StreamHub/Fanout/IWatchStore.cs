@@ -17,4 +17,10 @@ internal interface IWatchStore
     /// request's code).
     /// </summary>
     IAsyncEnumerable<CompletionEvent> WatchAsync(string requestId, string tenant, long afterSeq, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The events kept so far, without waiting for more (empty when none were written): how a survivor reads the
+    /// partial answer of a request whose instance died.
+    /// </summary>
+    ValueTask<WatchTranscript> ReadAsync(string requestId, CancellationToken cancellationToken);
 }

@@ -68,6 +68,19 @@ internal sealed class InMemoryWatchStore(IOptions<FanoutOptions> options, TimePr
         }
     }
 
+    public ValueTask<WatchTranscript> ReadAsync(string requestId, CancellationToken cancellationToken)
+    {
+        if (!_buffers.TryGetValue(requestId, out var buffer))
+        {
+            return new(new WatchTranscript([], Ended: false));
+        }
+
+        var next = 1L;
+        var events = new List<CompletionEvent>();
+        buffer.Read(ref next, events, out var ended, out _);
+        return new(new WatchTranscript(events, ended));
+    }
+
     /// <summary>Events kept by finished buffers (what the retention budget bounds).</summary>
     internal long RetainedTokens => Interlocked.Read(ref _retainedTokens);
 

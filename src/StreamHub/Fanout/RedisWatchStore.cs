@@ -125,6 +125,41 @@ internal sealed class RedisWatchStore : IWatchStore
         }
     }
 
+    public async ValueTask<WatchTranscript> ReadAsync(string requestId, CancellationToken cancellationToken)
+    {
+        var db = _redis.GetDatabase();
+        var events = new List<CompletionEvent>();
+        RedisValue position = "0-0";
+        while (true)
+        {
+            StreamEntry[] entries;
+            try
+            {
+                entries = await db.StreamReadAsync(StreamKey(requestId), position, 512).WaitAsync(cancellationToken);
+            }
+            catch (RedisException)
+            {
+                throw WatchErrors.StoreDown();
+            }
+
+            if (entries.Length == 0)
+            {
+                return new WatchTranscript(events, Ended: false);
+            }
+
+            foreach (var entry in entries)
+            {
+                position = entry.Id;
+                if (WatchEntry.IsEnd(entry, out _))
+                {
+                    return new WatchTranscript(events, Ended: true);
+                }
+
+                events.Add(WatchEntry.Decode(entry));
+            }
+        }
+    }
+
     private async Task EnsureSubscribedAsync()
     {
         if (Volatile.Read(ref _subscribed) == 1)

@@ -12,11 +12,12 @@ internal sealed class TokenFanout(
     IOptions<FanoutOptions> options,
     ILogger<TokenFanout> logger)
 {
-    public FanoutSession Begin(string requestId, string tenant, string? group)
+    /// <param name="afterSeq">The last seq already published (a survivor going on with another instance's request); 0 for a new request.</param>
+    public FanoutSession Begin(string requestId, string tenant, string? group, long afterSeq = 0)
     {
         var watch = store.Open(requestId, tenant);
         return group is null
-            ? new FanoutSession(watch, groupSender: null)
-            : new FanoutSession(watch, new GroupSender(groups, GroupNames.For(tenant, group), group, requestId, options.Value.GroupBuffer, logger));
+            ? new FanoutSession(watch, groupSender: null, afterSeq)
+            : new FanoutSession(watch, new GroupSender(groups, GroupNames.For(tenant, group), group, requestId, options.Value.GroupBuffer, logger), afterSeq);
     }
 }

@@ -51,6 +51,10 @@ public sealed record Caller
     internal static Caller ForTenant(string tenant, Priority tier, TenantLimitSettings? limits = null)
         => new(tenant, tier, isAnonymous: false, tenant, tenant, limits ?? TenantLimitSettings.Unlimited);
 
+    /// <summary>The same caller again, as a survivor instance restores it from a resumable request's record.</summary>
+    internal static Caller Restore(string tenant, Priority tier, bool isAnonymous, string scope, string limitKey, TenantLimitSettings limits, IReadOnlyList<string>? models)
+        => new(tenant, tier, isAnonymous, scope, limitKey, limits) { Models = models };
+
     /// <param name="scope">Unique to the caller's connection or request (a SignalR connection id, a fresh id).</param>
     /// <param name="clientAddress">The client address its limits are pooled by.</param>
     internal static Caller ForAnonymous(string scope, string clientAddress, Priority tier, TenantLimitSettings limits)

@@ -62,7 +62,11 @@ internal static class ObservabilityExtensions
         app.MapPrometheusScrapingEndpoint("/metrics", meterProvider: null, branch => branch.Use(metricsKey.InvokeAsync), optionsName: null);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = static _ => false })
             .WithName("HealthLive").WithDisplayName("Liveness").WithTags("Health");
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = static check => check.Tags.Contains(ReadyTag) })
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+            {
+                Predicate = static check => check.Tags.Contains(ReadyTag),
+                ResponseWriter = HealthReportWriter.WriteAsync,
+            })
             .WithName("HealthReady").WithDisplayName("Readiness").WithTags("Health");
         return app;
     }

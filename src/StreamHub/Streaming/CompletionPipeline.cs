@@ -24,7 +24,8 @@ internal sealed class CompletionPipeline(
     IOptions<FanoutOptions> fanoutOptions,
     UpstreamClient upstream,
     IStreamAdmission admission,
-    TenantLimits tenantLimits,
+    ITenantLimits tenantLimits,
+    IResumableJournal resumables,
     ModelAccess models,
     StreamTelemetry telemetry,
     CostCalculator pricing,
@@ -40,13 +41,28 @@ internal sealed class CompletionPipeline(
     /// as <see cref="StreamHubException"/> (the contract code), the caller's own cancellation as
     /// <see cref="OperationCanceledException"/>.
     /// </summary>
-    public async IAsyncEnumerable<CompletionEvent> RunAsync(
+    public IAsyncEnumerable<CompletionEvent> RunAsync(
         CompletionRequest request,
         Caller caller,
         IStreamProgress progress,
+        CancellationToken cancellationToken)
+        => RunAsync(request, caller, progress, afterSeq: 0, cancellationToken);
+
+    /// <summary>
+    /// Goes on with a request another instance began (a survivor finishing a resumable request whose instance
+    /// died): its watch stream and group messages continue from <paramref name="afterSeq"/>.
+    /// </summary>
+    public IAsyncEnumerable<CompletionEvent> ContinueAsync(CompletionRequest request, Caller caller, long afterSeq, CancellationToken cancellationToken)
+        => RunAsync(request, caller, NoProgress.Instance, afterSeq, cancellationToken);
+
+    private async IAsyncEnumerable<CompletionEvent> RunAsync(
+        CompletionRequest request,
+        Caller caller,
+        IStreamProgress progress,
+        long afterSeq,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var run = Start(request, caller, progress, cancellationToken);
+        var run = Start(request, caller, progress, afterSeq, cancellationToken);
         try
         {
             while (await run.MoveNextAsync())
@@ -62,7 +78,7 @@ internal sealed class CompletionPipeline(
         }
     }
 
-    private RequestRun Start(CompletionRequest request, Caller caller, IStreamProgress progress, CancellationToken cancellationToken)
+    private RequestRun Start(CompletionRequest request, Caller caller, IStreamProgress progress, long afterSeq, CancellationToken cancellationToken)
     {
         var priority = EffectivePriority(request, caller);
         var grace = request.Resumable ? fanoutOptions.Value.ResumeGrace : (TimeSpan?)null;
@@ -70,7 +86,7 @@ internal sealed class CompletionPipeline(
         var observed = telemetry.Begin(request.RequestId, caller.Tenant, priority, cancellationToken);
         try
         {
-            var fan = fanout.Begin(request.RequestId, caller.Scope, request.Group);
+            var fan = fanout.Begin(request.RequestId, caller.Scope, request.Group, afterSeq);
             active.Fanout = fan;
             var events = StreamAsync(request, caller, priority, new Tracker(progress, active), active, observed).GetAsyncEnumerator(active.Token);
             return new RequestRun(active, observed, fan, events, request.Resumable, logger);
@@ -96,13 +112,12 @@ internal sealed class CompletionPipeline(
         // The model and its fallbacks, before any limit or permit is taken: forbidden or unserved models fail here.
         var model = request.Model ?? upstream.Catalog.DefaultModel;
         var plan = upstream.Catalog.Plan(model, models.AllowedModels(caller));
-        var estimate = EstimateTokens(request);
-        if (!tenantLimits.TryAcquire(caller.LimitKey, LimitsOf(caller), estimate, out var tenantLease, out var limited))
-        {
-            throw limited!.ToException();
-        }
 
-        using var _ = tenantLease;
+        // Recorded so that, should this instance die, a survivor finishes it (with Admission:Scope=Cluster).
+        await using var journal = request.Resumable
+            ? await resumables.BeginAsync(new ResumableRecord(request, caller.Tenant, caller.Tier, caller.IsAnonymous, caller.Scope, caller.LimitKey, caller.Limits, caller.Models), cancellationToken)
+            : null;
+        using var tenantLease = await tenantLimits.AcquireAsync(caller.LimitKey, LimitsOf(caller), EstimateTokens(request), cancellationToken);
         var ticket = new AdmissionTicket(request.RequestId, caller.LimitKey, priority, new QueueReporter(progress));
         using var lease = await admission.AcquireAsync(ticket, 1, cancellationToken);
         if (AdmissionLease.TryGetRejection(lease, out var rejection))
@@ -148,7 +163,7 @@ internal sealed class CompletionPipeline(
         yield return CompletionEvent.FinishOf(finishReason ?? FallbackFinishReason(request, usage), reportedModel ?? progress.UpstreamModel ?? model);
         if (usage is not null)
         {
-            tenantLease!.Correct(usage.TotalTokens);
+            tenantLease.Correct(usage.TotalTokens);
 
             // Priced as the model that answered: its region's name for it first, then its client-facing name.
             var answered = progress.RoutedModel ?? model;

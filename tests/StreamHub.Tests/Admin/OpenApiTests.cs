@@ -21,7 +21,7 @@ public sealed class OpenApiTests(OpenApiTests.PublicDocsServer publicDocs) : ICl
         { "/admin/requests", "get", ["200", "401", "403"] },
         { "/admin/requests/{id}", "delete", ["204", "401", "403", "404"] },
         { "/admin/limits", "get", ["200", "401", "403"] },
-        { "/admin/limits", "put", ["200", "400", "401", "403"] },
+        { "/admin/limits", "put", ["200", "400", "401", "403", "503"] },
     };
 
     public async Task InitializeAsync() => _public = await publicDocs.ForTestAsync();

@@ -96,7 +96,7 @@ public sealed class StreamHubServer : IAsyncDisposable
 
     /// <summary>Waits until the emulator serves no stream, or fails after <paramref name="within"/> (1 s by default).</summary>
     public Task AssertUpstreamIdleAsync(TimeSpan? within = null)
-        => Waits.EventuallyAsync(() => Emulator.State.OpenStreams == 0, "the emulator to serve no stream", within ?? TimeSpan.FromSeconds(1));
+        => Waits.EventuallyAsync(() => Emulator.State.OpenStreams == 0, "the emulator to serve no stream", within ?? TimeSpan.FromSeconds(5));
 
     /// <summary>
     /// Waits until no request is in flight (none queued, none streaming, every admission permit back) and
