@@ -1,14 +1,18 @@
+using System.Text;
 using System.Text.Json;
+using OpenAI.Chat;
 using StreamHub.Contracts;
 using StreamHub.Emulator;
 using StreamHub.Tests.Anthropic;
 using StreamHub.Tests.Infrastructure;
 using static StreamHub.Tests.OpenAi.OpenAiTestKit;
 
+#pragma warning disable OPENAI001, SCME0001 // the SDK marks ReasoningEffortLevel and Patch experimental
+
 namespace StreamHub.Tests.Upstream;
 
 /// <summary>
-/// OpenAI's npm SDK and the SignalR client stream from an Anthropic-dialect region as from any other: Claude's thinking
+/// OpenAI's .NET and npm SDKs and the SignalR client stream from an Anthropic-dialect region as from any other: Claude's thinking
 /// (asked for with <c>reasoning_effort</c>) arrives as reasoning, apart from the answer.
 /// </summary>
 public sealed class AnthropicRegionClientsTests
@@ -29,6 +33,31 @@ public sealed class AnthropicRegionClientsTests
         Assert.Equal("Let me think this through.", result.RootElement.GetProperty("reasoning").GetString());
         Assert.Equal(EmulatorText.Text(Prompt, 12), result.RootElement.GetProperty("text").GetString());
         Assert.Equal("stop", result.RootElement.GetProperty("finish").GetString());
+        var sent = JsonDocument.Parse(server.Emulator.State.GetRequests()[^1].Body).RootElement;
+        Assert.Equal(1024, sent.GetProperty("thinking").GetProperty("budget_tokens").GetInt32());
+    }
+
+    [Fact]
+    public async Task OpenAiDotNet_AnthropicRegionWithEffort_ThinkingInReasoningContentNeverInContent()
+    {
+        await using var server = await AnthropicTestKit.StartAsync("Anthropic");
+        using var timeout = new CancellationTokenSource(Waits.Timeout);
+        var text = new StringBuilder();
+        var reasoning = new StringBuilder();
+        var options = new ChatCompletionOptions { MaxOutputTokenCount = 2000, ReasoningEffortLevel = ChatReasoningEffortLevel.Low };
+
+        await foreach (var update in ChatClient(server, AcmeKey).CompleteChatStreamingAsync([new UserChatMessage(Prompt)], options, timeout.Token))
+        {
+            text.AppendJoin(string.Empty, update.ContentUpdate.Select(p => p.Text));
+            // The SDK has no member for reasoning_content; its JSON patch reads the field the update came with.
+            if (update.Patch.TryGetValue("$.choices[0].delta.reasoning_content"u8, out string? thought))
+            {
+                reasoning.Append(thought);
+            }
+        }
+
+        Assert.Equal("Let me think this through.", reasoning.ToString());
+        Assert.Equal(EmulatorText.Text(Prompt, 12), text.ToString());
         var sent = JsonDocument.Parse(server.Emulator.State.GetRequests()[^1].Body).RootElement;
         Assert.Equal(1024, sent.GetProperty("thinking").GetProperty("budget_tokens").GetInt32());
     }
