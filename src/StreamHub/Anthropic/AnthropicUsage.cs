@@ -37,26 +37,4 @@ internal static class AnthropicUsage
         "content_filter" => "refusal",
         _ => "end_turn",
     };
-
-    /// <summary>A tool call's arguments as the object Anthropic's <c>input</c> is; none, or text that is not an object, as <c>{}</c>.</summary>
-    public static void WriteInput(Utf8JsonWriter json, string arguments)
-    {
-        json.WritePropertyName("input"u8);
-        try
-        {
-            using var document = JsonDocument.Parse(arguments);
-            if (document.RootElement.ValueKind == JsonValueKind.Object)
-            {
-                document.RootElement.WriteTo(json);
-                return;
-            }
-        }
-        catch (JsonException)
-        {
-            // Cut short or malformed: Anthropic's input is always an object.
-        }
-
-        json.WriteStartObject();
-        json.WriteEndObject();
-    }
 }

@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
 using StreamHub.Contracts;
+using StreamHub.Upstream;
 
 namespace StreamHub.Anthropic;
 
@@ -88,7 +89,7 @@ internal sealed class MessageAnswer
                 json.WriteString("type"u8, "tool_use"u8);
                 json.WriteString("id"u8, block.Id ?? $"toolu_{requestId}_{block.Call}");
                 json.WriteString("name"u8, block.Name ?? "");
-                AnthropicUsage.WriteInput(json, block.Text.ToString());
+                AnthropicBlocks.WriteInput(json, block.Text.ToString());
                 break;
             default:
                 json.WriteString("type"u8, "text"u8);

@@ -53,6 +53,31 @@ internal static class AnthropicBlocks
         return true;
     }
 
+    /// <summary>
+    /// A tool call's arguments as the <c>input</c> member, the object Anthropic wants: none, or text that is not an
+    /// object (arguments cut short or malformed), as <c>{}</c>.
+    /// </summary>
+    public static void WriteInput(Utf8JsonWriter writer, string arguments)
+    {
+        writer.WritePropertyName("input"u8);
+        try
+        {
+            using var document = JsonDocument.Parse(arguments);
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                document.RootElement.WriteTo(writer);
+                return;
+            }
+        }
+        catch (JsonException)
+        {
+            // Not an object: Anthropic takes only one.
+        }
+
+        writer.WriteStartObject();
+        writer.WriteEndObject();
+    }
+
     /// <summary><c>data:&lt;media type&gt;;base64,&lt;data&gt;</c> as a base64 source, any other URL as a url source.</summary>
     private static void WriteSource(Utf8JsonWriter writer, string url)
     {

@@ -20,7 +20,7 @@ internal static class AnthropicFields
         "prompt_cache_key", "safety_identifier", "stream_options", "functions", "function_call",
     };
 
-    /// <param name="mayThink">False: a <c>thinking</c> field is left out (<see cref="AnthropicMessageWriter.ThinkingMayContinue"/>).</param>
+    /// <param name="mayThink">False: a <c>thinking</c> field is left out (<see cref="AnthropicThinking.MayContinue"/>).</param>
     public static void Write(Utf8JsonWriter writer, GenerationOptions options, bool mayThink = true)
     {
         var openAi = options.FieldsDialect == Dialect.OpenAi;

@@ -13,7 +13,7 @@ namespace StreamHub.Upstream;
 /// counterpart and are left out. Thinking asked for by effort leaves out <c>temperature</c> and <c>top_p</c>, which
 /// Anthropic refuses beside it, and is not asked for when the tool choice forces a tool, which it refuses too. No
 /// thinking at all (the caller's own field included) follows an assistant turn that called tools without a signed
-/// thinking block (<see cref="AnthropicMessageWriter.ThinkingMayContinue"/>): Anthropic refuses that turn otherwise.
+/// thinking block (<see cref="AnthropicThinking.MayContinue"/>): Anthropic refuses that turn otherwise.
 /// </summary>
 internal static class AnthropicRequestWriter
 {
@@ -21,7 +21,7 @@ internal static class AnthropicRequestWriter
     {
         var options = call.Options;
         var maxTokens = call.MaxTokens ?? call.TokenLimit;
-        var mayThink = AnthropicMessageWriter.ThinkingMayContinue(call.Messages);
+        var mayThink = AnthropicThinking.MayContinue(call.Messages);
         var budget = !mayThink || options.Extra.ContainsKey("thinking") || AnthropicTools.ForcesTool(options.ToolChoice)
             ? null
             : ThinkingBudget.For(options.ReasoningEffort, maxTokens);
@@ -29,7 +29,7 @@ internal static class AnthropicRequestWriter
         writer.WriteStartObject();
         writer.WriteString("model"u8, model);
         writer.WriteNumber("max_tokens"u8, maxTokens);
-        AnthropicMessageWriter.WriteSystem(writer, call.Messages);
+        AnthropicSystemPrompt.Write(writer, call.Messages);
         new AnthropicMessageWriter(writer).WriteMessages(call.Messages);
         writer.WriteBoolean("stream"u8, true);
         if (call.Temperature is { } temperature && budget is null)
