@@ -1,7 +1,5 @@
-using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
-using System.Text.Json;
 using StreamHub.Contracts;
 
 namespace StreamHub.Anthropic;
@@ -17,10 +15,9 @@ namespace StreamHub.Anthropic;
 /// </summary>
 internal sealed class MessageStreamWriter(PipeWriter body, string requestId, string model) : IAsyncDisposable
 {
-    private readonly Utf8JsonWriter _json = new(body);
+    private readonly MessageEventWriter _events = new(body, requestId);
     private readonly SortedDictionary<int, HeldCall> _held = [];
     private readonly HashSet<int> _written = [];
-    private int _blocks;
     private EventKind? _open;
     private int _openCall = -1;
     private string _stopReason = "end_turn";
@@ -28,20 +25,7 @@ internal sealed class MessageStreamWriter(PipeWriter body, string requestId, str
 
     public ValueTask<FlushResult> StartAsync(CancellationToken cancellationToken)
     {
-        Begin("message_start"u8);
-        _json.WriteString("type"u8, "message_start"u8);
-        _json.WriteStartObject("message"u8);
-        _json.WriteString("id"u8, "msg_" + requestId);
-        _json.WriteString("type"u8, "message"u8);
-        _json.WriteString("role"u8, "assistant"u8);
-        _json.WriteStartArray("content"u8);
-        _json.WriteEndArray();
-        _json.WriteString("model"u8, model);
-        _json.WriteNull("stop_reason"u8);
-        _json.WriteNull("stop_sequence"u8);
-        AnthropicUsage.Write(_json, usage: null);
-        _json.WriteEndObject();
-        End();
+        _events.MessageStart(model);
         return body.FlushAsync(cancellationToken);
     }
 
@@ -75,43 +59,30 @@ internal sealed class MessageStreamWriter(PipeWriter body, string requestId, str
     public ValueTask<FlushResult> EndAsync(CancellationToken cancellationToken)
     {
         Close();
-        Begin("message_delta"u8);
-        _json.WriteString("type"u8, "message_delta"u8);
-        _json.WriteStartObject("delta"u8);
-        _json.WriteString("stop_reason"u8, _stopReason);
-        _json.WriteNull("stop_sequence"u8);
-        _json.WriteEndObject();
-        AnthropicUsage.Write(_json, _usage);
-        End();
-        Begin("message_stop"u8);
-        _json.WriteString("type"u8, "message_stop"u8);
-        End();
+        _events.MessageEnd(_stopReason, _usage);
         return body.FlushAsync(cancellationToken);
     }
 
     /// <summary>An <c>error</c> event after the stream started; the caller then ends the stream.</summary>
     public ValueTask<FlushResult> ErrorAsync(StreamHubException failure, CancellationToken cancellationToken)
     {
-        body.Write("event: error\ndata: "u8);
-        _json.Reset();
-        AnthropicError.Write(_json, failure, requestId);
-        _json.Flush();
-        body.Write("\n\n"u8);
+        _events.Error(failure);
         return body.FlushAsync(cancellationToken);
     }
 
-    public ValueTask DisposeAsync() => _json.DisposeAsync();
+    public ValueTask DisposeAsync() => _events.DisposeAsync();
+
 
     private void Delta(EventKind kind, ReadOnlySpan<byte> type, ReadOnlySpan<byte> field, string? text)
     {
         if (_open != kind)
         {
             Close();
-            StartBlock(kind == EventKind.Reasoning ? "thinking"u8 : "text"u8, field, id: null, name: null);
+            _events.StartBlock(kind == EventKind.Reasoning ? "thinking"u8 : "text"u8, field, id: null, name: null);
             _open = kind;
         }
 
-        WriteDelta(type, field, text);
+        _events.Delta(type, field, text);
     }
 
     private void ToolCall(CompletionEvent item)
@@ -123,7 +94,7 @@ internal sealed class MessageStreamWriter(PipeWriter body, string requestId, str
         else if (_open != EventKind.ToolCall && !_written.Contains(item.Index) && !_held.ContainsKey(item.Index))
         {
             Close();
-            StartBlock("tool_use"u8, default, item.Id, item.Name);
+            _events.StartBlock("tool_use"u8, default, item.Id, item.Name);
             (_open, _openCall) = (EventKind.ToolCall, item.Index);
             _written.Add(item.Index);
             WriteArguments(item.Arguments);
@@ -145,7 +116,7 @@ internal sealed class MessageStreamWriter(PipeWriter body, string requestId, str
     {
         if (!string.IsNullOrEmpty(arguments))
         {
-            WriteDelta("input_json_delta"u8, "partial_json"u8, arguments);
+            _events.Delta("input_json_delta"u8, "partial_json"u8, arguments);
         }
     }
 
@@ -154,82 +125,19 @@ internal sealed class MessageStreamWriter(PipeWriter body, string requestId, str
     {
         if (_open is not null)
         {
-            StopBlock();
+            _events.StopBlock();
             _open = null;
         }
 
         foreach (var (index, held) in _held)
         {
-            StartBlock("tool_use"u8, default, held.Id, held.Name);
+            _events.StartBlock("tool_use"u8, default, held.Id, held.Name);
             WriteArguments(held.Arguments.ToString());
-            StopBlock();
+            _events.StopBlock();
             _written.Add(index);
         }
 
         _held.Clear();
-    }
-
-    private void StartBlock(ReadOnlySpan<byte> type, ReadOnlySpan<byte> field, string? id, string? name)
-    {
-        Begin("content_block_start"u8);
-        _json.WriteString("type"u8, "content_block_start"u8);
-        _json.WriteNumber("index"u8, _blocks);
-        _json.WriteStartObject("content_block"u8);
-        _json.WriteString("type"u8, type);
-        if (type.SequenceEqual("tool_use"u8))
-        {
-            _json.WriteString("id"u8, id ?? "toolu_" + requestId + "_" + _blocks);
-            _json.WriteString("name"u8, name ?? "");
-            _json.WriteStartObject("input"u8);
-            _json.WriteEndObject();
-        }
-        else
-        {
-            _json.WriteString(field, ""u8);
-            if (type.SequenceEqual("thinking"u8))
-            {
-                _json.WriteString("signature"u8, ""u8);
-            }
-        }
-
-        _json.WriteEndObject();
-        End();
-    }
-
-    private void WriteDelta(ReadOnlySpan<byte> type, ReadOnlySpan<byte> field, string? text)
-    {
-        Begin("content_block_delta"u8);
-        _json.WriteString("type"u8, "content_block_delta"u8);
-        _json.WriteNumber("index"u8, _blocks);
-        _json.WriteStartObject("delta"u8);
-        _json.WriteString("type"u8, type);
-        _json.WriteString(field, text);
-        _json.WriteEndObject();
-        End();
-    }
-
-    private void StopBlock()
-    {
-        Begin("content_block_stop"u8);
-        _json.WriteString("type"u8, "content_block_stop"u8);
-        _json.WriteNumber("index"u8, _blocks++);
-        End();
-    }
-
-    private void Begin(ReadOnlySpan<byte> name)
-    {
-        body.Write("event: "u8);
-        body.Write(name);
-        body.Write("\ndata: "u8);
-        _json.Reset();
-        _json.WriteStartObject();
-    }
-
-    private void End()
-    {
-        _json.WriteEndObject();
-        _json.Flush();
-        body.Write("\n\n"u8);
     }
 
     private sealed class HeldCall
