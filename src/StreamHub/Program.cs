@@ -1,4 +1,5 @@
 using StreamHub.Admin;
+using StreamHub.Anthropic;
 using StreamHub.Admission;
 using StreamHub.Cors;
 using StreamHub.Fanout;
@@ -31,6 +32,7 @@ public partial class Program
         builder.AddFanout();
         builder.AddBrowserCors();
         builder.AddOpenAiCompat();
+        builder.AddAnthropicCompat();
         builder.AddObservability();
         builder.AddAdmin();
 
@@ -44,6 +46,7 @@ public partial class Program
 
         app.MapStreaming();
         app.MapOpenAiCompat();
+        app.MapAnthropicCompat();
         app.MapObservability();
         app.MapAdmin();
         return app;

@@ -14,10 +14,17 @@ internal sealed record GenerationOptions
 
     public static readonly GenerationOptions None = new();
 
-    /// <summary>OpenAI's <c>tools</c>: an array of <c>{ "type", "function": { "name", … } }</c>.</summary>
+    /// <summary>
+    /// OpenAI's <c>tools</c>: an array of <c>{ "type", "function": { "name", … } }</c>; from <c>/v1/messages</c>,
+    /// Anthropic's (<c>{ "name", "input_schema" }</c>, server tools). Each dialect's writer translates the other's
+    /// by its shape.
+    /// </summary>
     public JsonElement? Tools { get; init; }
 
-    /// <summary>A string (<c>none</c>, <c>auto</c>, <c>required</c>) or an object naming the tool.</summary>
+    /// <summary>
+    /// A string (<c>none</c>, <c>auto</c>, <c>required</c>) or an object naming the tool; from <c>/v1/messages</c>,
+    /// Anthropic's object (<c>auto</c>, <c>any</c>, <c>tool</c>, <c>none</c>), which no OpenAI form shares.
+    /// </summary>
     public JsonElement? ToolChoice { get; init; }
 
     /// <summary>An object with a string <c>type</c>.</summary>
@@ -40,4 +47,12 @@ internal sealed record GenerationOptions
 
     /// <summary>Further upstream body fields by the caller's name, sent verbatim; never one StreamHub sets.</summary>
     public IReadOnlyDictionary<string, JsonElement> Extra { get; init; } = new Dictionary<string, JsonElement>();
+
+    /// <summary>
+    /// Whose names <see cref="Extra"/> uses: OpenAI's for <c>/v1/chat/completions</c>, Anthropic's for
+    /// <c>/v1/messages</c>. A region of the other dialect gets the fields that have a counterpart translated and
+    /// those only the caller's dialect knows left out; null (the hub's <c>extra</c>, written for whichever region
+    /// answers) sends them verbatim everywhere.
+    /// </summary>
+    public Dialect? FieldsDialect { get; init; }
 }

@@ -16,8 +16,9 @@ public sealed record UsageReport(
     [property: DataMember(Name = "region")] string Region,
     [property: DataMember(Name = "cost")] decimal? Cost,
     [property: DataMember(Name = "cachedPromptTokens")] int CachedPromptTokens = 0,
-    [property: DataMember(Name = "reasoningTokens")] int ReasoningTokens = 0)
+    [property: DataMember(Name = "reasoningTokens")] int ReasoningTokens = 0,
+    [property: DataMember(Name = "cacheWriteTokens")] int CacheWriteTokens = 0)
 {
     public static UsageReport From(UsageInfo usage, string model, string region, decimal? cost) => new(
-        usage.PromptTokens, usage.CompletionTokens, usage.TotalTokens, model, region, cost, usage.CachedPromptTokens, usage.ReasoningTokens);
+        usage.PromptTokens, usage.CompletionTokens, usage.TotalTokens, model, region, cost, usage.CachedPromptTokens, usage.ReasoningTokens, usage.CacheWriteTokens);
 }

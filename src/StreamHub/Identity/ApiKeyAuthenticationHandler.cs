@@ -6,9 +6,9 @@ using Microsoft.Extensions.Options;
 namespace StreamHub.Identity;
 
 /// <summary>
-/// Authenticates <c>Authorization: Bearer &lt;key&gt;</c>, and on the hub path only the
-/// <c>access_token</c> query parameter (how browsers' WebSockets carry the JavaScript client's
-/// <c>accessTokenFactory</c>). No key: no result (anonymous); an unknown key: failure.
+/// Authenticates <c>Authorization: Bearer &lt;key&gt;</c>, on the hub path only the <c>access_token</c> query
+/// parameter (how browsers' WebSockets carry the JavaScript client's <c>accessTokenFactory</c>), and on
+/// <c>/v1/messages</c> only Anthropic's <c>x-api-key</c>. No key: no result (anonymous); an unknown key: failure.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -17,6 +17,9 @@ internal sealed class ApiKeyAuthenticationHandler(
     ApiKeyDirectory directory) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string HubPath = "/hubs/stream";
+
+    /// <summary>The Anthropic front door, whose clients send the key as <c>x-api-key</c>.</summary>
+    public const string MessagesPath = "/v1/messages";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -65,6 +68,12 @@ internal sealed class ApiKeyAuthenticationHandler(
             && !string.IsNullOrEmpty(token))
         {
             return token.ToString();
+        }
+
+        if (request.Path.StartsWithSegments(MessagesPath, StringComparison.OrdinalIgnoreCase)
+            && request.Headers["x-api-key"].ToString() is { Length: > 0 } apiKey)
+        {
+            return apiKey.Trim();
         }
 
         return null;

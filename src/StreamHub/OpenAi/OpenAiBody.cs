@@ -39,7 +39,8 @@ internal sealed record OpenAiBody(CompletionRequest Request, bool Stream, bool I
         }
     }
 
-    private static CompletionRequest WithHeaders(CompletionRequest request, IHeaderDictionary headers)
+    /// <summary>The request with StreamHub's headers applied (shared by /v1/messages).</summary>
+    internal static CompletionRequest WithHeaders(CompletionRequest request, IHeaderDictionary headers)
     {
         if (headers[OpenAiHeaders.RequestId].ToString() is { Length: > 0 } requestId)
         {

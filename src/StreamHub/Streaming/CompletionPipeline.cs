@@ -29,6 +29,7 @@ internal sealed class CompletionPipeline(
     ModelAccess models,
     StreamTelemetry telemetry,
     CostCalculator pricing,
+    IOptions<StreamingOptions> limits,
     ILogger<CompletionPipeline> logger)
 {
     /// <summary>Output tokens assumed for the rate estimate when the request does not bound them.</summary>
@@ -126,7 +127,7 @@ internal sealed class CompletionPipeline(
 
         observed.Admitted();
 
-        var call = UpstreamCall.For(request, model);
+        var call = UpstreamCall.For(request, model, limits.Value.MaxTokensLimit);
         UsageInfo? usage = null;
         string? finishReason = null;
         string? reportedModel = null;

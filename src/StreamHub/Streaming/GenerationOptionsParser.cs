@@ -90,7 +90,12 @@ internal sealed class GenerationOptionsParser(RequestShape shape)
     /// <summary>An OpenAI body field StreamHub does not read: forwarded under the caller's name, as it came.</summary>
     public void Forward(JsonProperty property) => _extra[property.Name] = property.Value;
 
-    public GenerationOptions Build(string maxTokensName) => _options with { MaxTokensName = maxTokensName, Extra = _extra };
+    public GenerationOptions Build(string maxTokensName) => _options with
+    {
+        MaxTokensName = maxTokensName,
+        Extra = _extra,
+        FieldsDialect = shape == RequestShape.OpenAi ? Dialect.OpenAi : null,
+    };
 
     private void Extra(JsonElement value, string field)
     {

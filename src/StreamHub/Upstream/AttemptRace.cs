@@ -86,8 +86,9 @@ internal sealed class AttemptRace(
     {
         try
         {
-            // Each region gets the model under its own name (Upstream:Regions:N:Models); each name's body is written once.
-            var stream = await runner.OpenAsync(region, route, bodies.For(route.UpstreamNameFor(region)), scope, token);
+            // Each region gets the model under its own name (Upstream:Regions:N:Models) in its own dialect; each body is written once.
+            var body = bodies.For(route.UpstreamNameFor(region), region.Options.Dialect);
+            var stream = await runner.OpenAsync(region, route, body, scope, token);
             lock (_gate)
             {
                 _opened.Add(stream);

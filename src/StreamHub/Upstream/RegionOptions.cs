@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using StreamHub.Contracts;
 
 namespace StreamHub.Upstream;
 
@@ -12,20 +13,26 @@ internal sealed class RegionOptions
     [RegularExpression("^[A-Za-z0-9_.-]{1,64}$", ErrorMessage = "{0} must be 1 to 64 characters of A-Z, a-z, 0-9, '_', '.' or '-'.")]
     public string Name { get; set; } = "";
 
-    /// <summary>The OpenAI-compatible base URL, ending in <c>/v1</c>.</summary>
+    /// <summary>The base URL, ending in <c>/v1</c>: requests go to <c>{BaseUrl}/chat/completions</c> or, in the Anthropic dialect, <c>{BaseUrl}/messages</c>.</summary>
     [Required(ErrorMessage = "{0} must be set.")]
     public string BaseUrl { get; set; } = "";
+
+    /// <summary>The region's wire format: OpenAI's chat completions (the default) or Anthropic's Messages API.</summary>
+    [EnumDataType(typeof(Dialect), ErrorMessage = "{0} must be OpenAi or Anthropic.")]
+    public Dialect Dialect { get; set; } = Dialect.OpenAi;
 
     /// <summary>Sent in <see cref="ApiKeyHeader"/>; never logged or shown.</summary>
     public string? ApiKey { get; set; }
 
     /// <summary>
-    /// The header that carries <see cref="ApiKey"/>: <c>Authorization</c> (the default) sends <c>Bearer &lt;key&gt;</c>,
-    /// any other name sends the key as it is (Azure OpenAI's <c>api-key</c>).
+    /// The header that carries <see cref="ApiKey"/>: <c>Authorization</c> sends <c>Bearer &lt;key&gt;</c>, any other
+    /// name sends the key as it is (Azure OpenAI's <c>api-key</c>). Unset: <see cref="KeyHeader"/>, the dialect's own.
     /// </summary>
-    [Required(ErrorMessage = "{0} must be set.")]
     [RegularExpression(HeaderName, ErrorMessage = "{0} must be an HTTP header name.")]
-    public string ApiKeyHeader { get; set; } = "Authorization";
+    public string? ApiKeyHeader { get; set; }
+
+    /// <summary>The header the key travels in: <see cref="ApiKeyHeader"/>, else <c>Authorization</c> (OpenAI) or <c>x-api-key</c> (Anthropic).</summary>
+    internal string KeyHeader => ApiKeyHeader ?? (Dialect == Dialect.Anthropic ? "x-api-key" : "Authorization");
 
     /// <summary>Further headers sent with every request to this region (<c>Headers:&lt;name&gt;</c>), kept secret like the key.</summary>
     public Dictionary<string, string> Headers { get; set; } = new(StringComparer.OrdinalIgnoreCase);

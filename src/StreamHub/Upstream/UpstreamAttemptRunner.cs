@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
+using StreamHub.Contracts;
 
 namespace StreamHub.Upstream;
 
@@ -30,7 +31,7 @@ internal sealed class UpstreamAttemptRunner(
         IAsyncEnumerator<SseItem<UpstreamChunk>>? events = null;
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, region.Endpoint.ChatCompletions);
+            using var request = new HttpRequestMessage(HttpMethod.Post, region.Endpoint.Address);
             request.Content = new ByteArrayContent(body) { Headers = { ContentType = JsonContentType } };
             request.Headers.Accept.Add(EventStream);
             region.Endpoint.Apply(request);
@@ -43,7 +44,10 @@ internal sealed class UpstreamAttemptRunner(
             }
 
             var content = await response.Content.ReadAsStreamAsync(readToken.Token);
-            events = SseParser.Create(content, new StreamChunkParser().Parse)
+            SseItemParser<UpstreamChunk> parse = region.Options.Dialect == Dialect.Anthropic
+                ? new AnthropicChunkParser().Parse
+                : new StreamChunkParser().Parse;
+            events = SseParser.Create(content, parse)
                 .EnumerateAsync(readToken.Token)
                 .GetAsyncEnumerator(readToken.Token);
             var first = await ReadFirstAsync(region, events);
@@ -117,7 +121,7 @@ internal sealed class UpstreamAttemptRunner(
             (int)response.StatusCode, region.Name, retryAfter, detail is null ? null : scrubber.Scrub(detail), options.Retry.MaxRetryAfter);
     }
 
-    /// <summary>The upstream's error message: the OpenAI error object's, or the start of the body.</summary>
+    /// <summary>The upstream's error message: the error object's (OpenAI's and Anthropic's alike), or the start of the body.</summary>
     private static async Task<string?> ReadErrorMessageAsync(HttpResponseMessage response, CancellationToken token)
     {
         try

@@ -34,10 +34,18 @@ internal readonly record struct UpstreamChunk
     /// <summary>The event's data was not the JSON the protocol promises.</summary>
     public bool IsMalformed { get; init; }
 
+    /// <summary>
+    /// Anthropic's <c>ping</c>: not life. Like OpenAI's <c>: keep-alive</c> comments (which the SSE parser drops), it
+    /// neither re-arms the idle timeout nor counts as an answer, so a region that only pings is stalled.
+    /// </summary>
+    public bool IsKeepAlive { get; init; }
+
     /// <summary>Something the model said: text, reasoning, a refusal or a tool call.</summary>
     public bool HasContent => Text is not null || Reasoning is not null || Refusal is not null || ToolCalls is not null;
 
     public static UpstreamChunk Done => new() { IsDone = true };
 
     public static UpstreamChunk Malformed => new() { IsMalformed = true };
+
+    public static UpstreamChunk KeepAlive => new() { IsKeepAlive = true };
 }

@@ -59,7 +59,7 @@ internal sealed partial class UpstreamOptionsValidator() : SettingsValidator<Ups
     /// <summary>The key's header, further headers and query parameters: names StreamHub can send, values set.</summary>
     private static void CheckRequestShape(RegionOptions region, string key, List<string> failures)
     {
-        if (IsOwnHeader(region.ApiKeyHeader))
+        if (region.ApiKeyHeader is not null && IsOwnHeader(region.ApiKeyHeader))
         {
             failures.Add($"{key}:ApiKeyHeader cannot be {region.ApiKeyHeader}: StreamHub sets that header itself.");
         }
@@ -70,7 +70,7 @@ internal sealed partial class UpstreamOptionsValidator() : SettingsValidator<Ups
             {
                 failures.Add($"{key}:Headers:{name} is not a header a region's settings may send.");
             }
-            else if (!string.IsNullOrEmpty(region.ApiKey) && string.Equals(name, region.ApiKeyHeader, StringComparison.OrdinalIgnoreCase))
+            else if (!string.IsNullOrEmpty(region.ApiKey) && string.Equals(name, region.KeyHeader, StringComparison.OrdinalIgnoreCase))
             {
                 failures.Add($"{key}:Headers:{name} is the header that carries {key}:ApiKey; set one of them.");
             }

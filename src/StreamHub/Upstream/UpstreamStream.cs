@@ -49,9 +49,13 @@ internal sealed class UpstreamStream(
             return first;
         }
 
-        // Re-arming one timer per event: no allocation, and the timer comes from the injected TimeProvider.
+        // Re-arming one timer per event: no allocation, and the timer comes from the injected TimeProvider. A
+        // keep-alive (Anthropic's ping) is read past without re-arming it: it is not life.
         watchdog.CancelAfter(idle);
-        var more = await events.MoveNextAsync();
+        bool more;
+        while ((more = await events.MoveNextAsync()) && events.Current.Data.IsKeepAlive)
+        {
+        }
 
         // Disarmed between reads: a slow caller (backpressure) is not a silent upstream.
         watchdog.CancelAfter(Timeout.InfiniteTimeSpan);

@@ -96,7 +96,7 @@ public sealed class ModelCatalogTests
         Assert.Equal(["chat", "fast"], plan.Select(r => r.Model));
         Assert.Equal(["azure", "openai-key-1", "openai-key-2"], plan[0].Selector.Regions.Select(r => r.Name));
         Assert.Equal("my-gpt-4.1-deployment", plan[0].UpstreamNameFor(plan[0].Selector.Regions[0]));
-        Assert.Equal(new Uri("https://my-resource.openai.azure.com/openai/v1/chat/completions?api-version=v1"), plan[0].Selector.Regions[0].Endpoint.ChatCompletions);
+        Assert.Equal(new Uri("https://my-resource.openai.azure.com/openai/v1/chat/completions?api-version=v1"), plan[0].Selector.Regions[0].Endpoint.Address);
         Assert.Equal(["openai-key-1", "openai-key-2", "gemini"], plan[1].Selector.Regions.Select(r => r.Name));
         var aggregator = Assert.Single(catalog.Find("claude-sonnet-4.5")!.Selector.Regions);
         Assert.Equal(("openrouter", "anthropic/claude-sonnet-4.5"), (aggregator.Name, catalog.Find("claude-sonnet-4.5")!.UpstreamNameFor(aggregator)));

@@ -27,7 +27,7 @@ public sealed class UpstreamCallTests
              "tool_choice":"auto","parallel_tool_calls":false,"response_format":{"type":"json_schema","json_schema":{"name":"w","schema":{"type":"object"}}},
              "stop":"END","seed":7,"top_p":0.9,"reasoning_effort":"low","user":"u-42","metadata":{"k":"v"},"logprobs":null,"service_tier":"flex"}
             """;
-        var call = UpstreamCall.For(ParseOpenAi(sent), "client-name");
+        var call = UpstreamCall.For(ParseOpenAi(sent), "client-name", 32_768);
 
         var body = JsonNode.Parse(call.ToRequestBody("region-name"))!.AsObject();
 
@@ -53,7 +53,7 @@ public sealed class UpstreamCallTests
              "maxTokens":12,"tools":[{"type":"function","function":{"name":"get_weather"}}],"toolChoice":"auto",
              "responseFormat":{"type":"json_object"},"stop":["END"],"seed":7,"topP":0.5,"reasoningEffort":"high","extra":{"user":"u-1"}}
             """);
-        var call = UpstreamCall.For(StreamRequestParser.Parse(document.RootElement, Limits), "emulator-1");
+        var call = UpstreamCall.For(StreamRequestParser.Parse(document.RootElement, Limits), "emulator-1", 32_768);
 
         var body = JsonNode.Parse(call.ToRequestBody("emulator-1"))!;
 

@@ -65,7 +65,7 @@ public sealed class ResumableRecordJsonTests
         => JsonSerializer.Deserialize(JsonSerializer.Serialize(record, ClusterJsonContext.Default.ResumableRecord), ClusterJsonContext.Default.ResumableRecord)!;
 
     private static string Body(CompletionRequest request)
-        => Encoding.UTF8.GetString(UpstreamCall.For(request, "m").ToRequestBody("region-m"));
+        => Encoding.UTF8.GetString(UpstreamCall.For(request, "m", 32_768).ToRequestBody("region-m"));
 
     private static CompletionRequest ParseOpenAi(string json)
     {

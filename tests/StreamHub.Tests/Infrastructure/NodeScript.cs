@@ -1,11 +1,13 @@
 using System.Diagnostics;
-using StreamHub.Tests.Infrastructure;
-using static StreamHub.Tests.OpenAi.OpenAiTestKit;
 
-namespace StreamHub.Tests.OpenAi;
+namespace StreamHub.Tests.Infrastructure;
 
-/// <summary>One run of a Node script from <c>tests/js</c> (the <c>openai</c> npm package), killed on dispose; every wait is bounded.</summary>
-internal sealed class NodeScript : IDisposable
+/// <summary>
+/// One run of a script in <c>tests/js</c> by Node (the official npm SDKs: <c>openai</c>, <c>@anthropic-ai/sdk</c>),
+/// killed on dispose; every wait is bounded. Needs <c>npm ci</c> at the repository root (the test build runs it
+/// when a package is missing); without it the script's test fails and says so.
+/// </summary>
+public sealed class NodeScript : IDisposable
 {
     private readonly Process _process;
     private readonly Task<string> _stderr;
@@ -18,15 +20,20 @@ internal sealed class NodeScript : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary><c>openai-stream.mjs</c> with the base address and <paramref name="args"/>.</summary>
     public static NodeScript Start(Uri baseAddress, params string[] args) => Run("openai-stream.mjs", baseAddress, args);
 
     /// <summary>Runs <c>tests/js/<paramref name="script"/></c> with the base address and <paramref name="args"/>.</summary>
     public static NodeScript Run(string script, Uri baseAddress, params string[] args)
     {
-        var root = RepositoryRoot();
-        Assert.True(
-            File.Exists(Path.Combine(root, "node_modules", "openai", "package.json")),
-            $"node_modules/openai is missing under {root}: run `npm ci` at the repository root before `dotnet test` (CI does).");
+        var root = OpenAi.OpenAiTestKit.RepositoryRoot();
+        foreach (var package in new[] { "openai", "@anthropic-ai/sdk" })
+        {
+            Assert.True(
+                File.Exists(Path.Combine(root, "node_modules", package, "package.json")),
+                $"node_modules/{package} is missing under {root}: run `npm ci` at the repository root before `dotnet test` (CI does).");
+        }
+
         var start = new ProcessStartInfo("node")
         {
             WorkingDirectory = root,
@@ -46,13 +53,13 @@ internal sealed class NodeScript : IDisposable
 
     public async Task<string> ReadLineAsync()
     {
-        var line = await _process.StandardOutput.ReadLineAsync().WaitAsync(StreamHubServer.Timeout);
-        return line ?? throw new Xunit.Sdk.XunitException($"the script printed nothing; stderr: {await _stderr.WaitAsync(StreamHubServer.Timeout)}");
+        var line = await _process.StandardOutput.ReadLineAsync().WaitAsync(Waits.Timeout);
+        return line ?? throw new Xunit.Sdk.XunitException($"the script printed nothing; stderr: {await _stderr.WaitAsync(Waits.Timeout)}");
     }
 
     public async Task<int> ExitAsync()
     {
-        await _process.WaitForExitAsync().WaitAsync(StreamHubServer.Timeout);
+        await _process.WaitForExitAsync().WaitAsync(Waits.Timeout);
         return _process.ExitCode;
     }
 
