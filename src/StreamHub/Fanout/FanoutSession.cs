@@ -5,15 +5,28 @@ namespace StreamHub.Fanout;
 /// <summary>
 /// One request's fan-out, fed by the request's own stream in order. It numbers every event of the request
 /// (text, reasoning, refusal, tool call, finish, usage) from 1 with no gaps: the <c>seq</c> every caller,
-/// watcher and group member sees.
+/// watcher and group member sees. The watch buffer opens only once the request has passed its tenant's limits
+/// (<see cref="OpenWatch"/>), and a request admission refuses discards it (<see cref="Refused"/>): a refused request
+/// costs no buffer and leaves nothing watchable behind.
 /// </summary>
-internal sealed class FanoutSession(IWatchWriter watch, GroupSender? groupSender) : IAsyncDisposable
+internal sealed class FanoutSession(IWatchStore store, string requestId, string tenant, GroupSender? groupSender) : IAsyncDisposable
 {
+    private IWatchWriter? _watch;
     private long _seq;
     private bool _completed;
 
     /// <summary>Events numbered so far (read by the operators' request list from another thread).</summary>
     public long Seq => Volatile.Read(ref _seq);
+
+    /// <summary>Opens the request's watch buffer: from now on its tenant can watch it (while it queues, too).</summary>
+    public void OpenWatch() => _watch ??= store.Open(requestId, tenant);
+
+    /// <summary>Admission refused the request: its buffer goes (watchers already waiting learn <paramref name="code"/>).</summary>
+    public void Refused(string code)
+    {
+        _watch?.Discard(code);
+        _watch = null;
+    }
 
     /// <summary>The event with the request's next number.</summary>
     public CompletionEvent Number(CompletionEvent item)
@@ -26,7 +39,7 @@ internal sealed class FanoutSession(IWatchWriter watch, GroupSender? groupSender
     /// <summary>Keeps a numbered event for watchers and sends it to the group, if the request has one.</summary>
     public ValueTask PublishAsync(CompletionEvent item)
     {
-        watch.Append(item);
+        _watch?.Append(item);
         return groupSender?.SendAsync(item) ?? ValueTask.CompletedTask;
     }
 
@@ -39,7 +52,7 @@ internal sealed class FanoutSession(IWatchWriter watch, GroupSender? groupSender
         }
 
         _completed = true;
-        watch.Complete(code);
+        _watch?.Complete(code);
         if (groupSender is not null)
         {
             await groupSender.CompleteAsync(code);

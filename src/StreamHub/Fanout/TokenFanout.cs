@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace StreamHub.Fanout;
 
 /// <summary>
-/// Starts a request's fan-out: its watch buffer, and, when the request names a group, the
+/// Starts a request's fan-out: its watch buffer (opened once the request passed its limits), and, when the request names a group, the
 /// <c>GroupToken</c>/<c>GroupCompleted</c> messages to that tenant's group on every instance.
 /// </summary>
 internal sealed class TokenFanout(
@@ -14,9 +14,8 @@ internal sealed class TokenFanout(
 {
     public FanoutSession Begin(string requestId, string tenant, string? group)
     {
-        var watch = store.Open(requestId, tenant);
         return group is null
-            ? new FanoutSession(watch, groupSender: null)
-            : new FanoutSession(watch, new GroupSender(groups, GroupNames.For(tenant, group), group, requestId, options.Value.GroupBuffer, logger));
+            ? new FanoutSession(store, requestId, tenant, groupSender: null)
+            : new FanoutSession(store, requestId, tenant, new GroupSender(groups, GroupNames.For(tenant, group), group, requestId, options.Value.GroupBuffer, logger));
     }
 }

@@ -72,7 +72,7 @@ internal sealed class CompletionPipeline(
         {
             var fan = fanout.Begin(request.RequestId, caller.Tenant, request.Group);
             active.Fanout = fan;
-            var events = StreamAsync(request, caller, priority, new Tracker(progress, active), active, observed).GetAsyncEnumerator(active.Token);
+            var events = StreamAsync(request, caller, priority, new Tracker(progress, active), active, fan, observed).GetAsyncEnumerator(active.Token);
             return new RequestRun(active, observed, fan, events, request.Resumable, logger);
         }
         catch
@@ -89,6 +89,7 @@ internal sealed class CompletionPipeline(
         Priority priority,
         Tracker progress,
         ActiveRequest active,
+        FanoutSession fan,
         StreamObservation observed)
     {
         var cancellationToken = active.Token;
@@ -99,10 +100,12 @@ internal sealed class CompletionPipeline(
         }
 
         using var _ = tenantLease;
+        fan.OpenWatch();
         var ticket = new AdmissionTicket(request.RequestId, caller.Tenant, priority, new QueueReporter(progress));
         using var lease = await admission.AcquireAsync(ticket, 1, cancellationToken);
         if (AdmissionLease.TryGetRejection(lease, out var rejection))
         {
+            fan.Refused(rejection.Code);
             throw rejection.ToException();
         }
 
