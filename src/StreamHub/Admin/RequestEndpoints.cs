@@ -15,16 +15,20 @@ internal static class RequestEndpoints
         group.MapDelete("/requests/{id}", Abort)
             .WithName("AbortRequest")
             .WithSummary("End a request: its caller gets 'aborted:'; a queued one leaves the queue")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithDescription(
+                "Request ids are each tenant's own, so two tenants may run the same id: name the tenant with ?tenant=. "
+                + "Without it the id alone is enough while only one tenant runs it; with several, 409 lists them.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 
     internal static Ok<AdminRequest[]> GetRequests(ActiveRequests requests, IStreamAdmission admission, TimeProvider time)
     {
-        var queued = new Dictionary<string, QueuedRequest>(StringComparer.Ordinal);
+        var queued = new Dictionary<RequestKey, QueuedRequest>();
         foreach (var entry in admission.Snapshot().Entries)
         {
-            queued[entry.RequestId] = entry;
+            queued[new RequestKey(entry.Tenant, entry.RequestId)] = entry;
         }
 
         var now = time.GetUtcNow();
@@ -32,7 +36,7 @@ internal static class RequestEndpoints
             .OrderBy(static r => r.CreatedAt)
             .Select(r =>
             {
-                var waiting = queued.GetValueOrDefault(r.Id);
+                var waiting = queued.GetValueOrDefault(r.Key);
                 var state = r.Started ? "streaming" : waiting is not null ? "queued" : "starting";
                 return new AdminRequest(
                     r.Id,
@@ -49,17 +53,37 @@ internal static class RequestEndpoints
         return TypedResults.Ok(list);
     }
 
-    internal static Results<NoContent, ProblemHttpResult> Abort(string id, ActiveRequests requests, ILogger<ActiveRequests> logger)
+    /// <summary>Ends the request <paramref name="id"/> of <paramref name="tenant"/>, or of the one tenant that runs that id.</summary>
+    internal static Results<NoContent, ProblemHttpResult> Abort(string id, string? tenant, ActiveRequests requests, ILogger<ActiveRequests> logger)
     {
-        if (!requests.TryAbort(id, ErrorCodes.Aborted, "an operator ended this request"))
+        ActiveRequest? target = null;
+        if (tenant is not null)
+        {
+            requests.TryGet(new RequestKey(tenant, id), out target);
+        }
+        else
+        {
+            var running = requests.WithId(id);
+            if (running.Count > 1)
+            {
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status409Conflict,
+                    title: "Several tenants run this id",
+                    detail: $"tenants {string.Join(", ", running.Select(static r => r.Tenant).Order(StringComparer.Ordinal))} each have a request {id} in flight; name one with ?tenant=");
+            }
+
+            target = running.FirstOrDefault();
+        }
+
+        if (target is null || !target.Abort(ErrorCodes.Aborted, "an operator ended this request"))
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status404NotFound,
                 title: "Unknown request",
-                detail: "no request with that id is in flight; it may have ended already");
+                detail: "no request with that id (of that tenant) is in flight; it may have ended already");
         }
 
-        logger.LogInformation("An operator aborted request {RequestId}", id);
+        logger.LogInformation("An operator aborted request {RequestId} of tenant {Tenant}", id, target.Tenant);
         return TypedResults.NoContent();
     }
 

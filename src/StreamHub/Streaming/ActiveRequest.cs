@@ -42,6 +42,9 @@ internal sealed class ActiveRequest : IDisposable
 
     public string Id { get; }
 
+    /// <summary>Tenant and id: what names it among the requests in flight.</summary>
+    public RequestKey Key => new(Tenant, Id);
+
     /// <summary>The token of the call that started it: tells this request from another one with the same id.</summary>
     public CancellationToken CallerToken { get; }
 

@@ -19,6 +19,7 @@ internal static class StreamingExtensions
         builder.Services.AddSingleton<ActiveRequests>();
         builder.Services.AddSingleton<IGroupPublisher, HubGroupPublisher>();
         builder.Services.AddHostedService<ShutdownNotice>();
+        builder.Services.AddHostedService<AbortListener>();
 
         builder.Services.AddSignalR(static o => o.EnableDetailedErrors = false)
             .AddMessagePackProtocol(); // optional for clients: JSON stays the default, .NET clients may choose MessagePack

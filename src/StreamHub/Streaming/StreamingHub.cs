@@ -18,6 +18,7 @@ internal sealed partial class StreamingHub(
     CompletionPipeline pipeline,
     ActiveRequests requests,
     IWatchStore watches,
+    IAbortRelay aborts,
     CallerResolver callers,
     IOptions<StreamingOptions> options,
     IOptions<UpstreamOptions> upstream,
@@ -65,6 +66,30 @@ internal sealed partial class StreamingHub(
     }
 
     /// <summary>
+    /// Ends the caller's tenant's request <paramref name="requestId"/>, on whichever instance runs it: its caller and
+    /// watchers get <c>aborted:</c> and its upstream ends. What a resumed client (now only a watcher) uses to stop an
+    /// answer. Never reaches another tenant's request of the same id. True when such a request was running.
+    /// </summary>
+    public async Task<bool> Abort(string requestId)
+    {
+        try
+        {
+            var caller = callers.Resolve(Context.User);
+            if (requestId is null || !StreamRequestParser.IsRequestId(requestId))
+            {
+                throw new StreamHubException(ErrorCodes.InvalidRequest, "Abort needs a requestId ([A-Za-z0-9_-]{1,64})");
+            }
+
+            var key = new RequestKey(caller.Tenant, requestId);
+            return requests.TryAbort(key, ErrorCodes.Aborted, ActiveRequests.EndedByTenant) || await aborts.RelayAsync(key);
+        }
+        catch (StreamHubException ex)
+        {
+            throw Failure(ex)!;
+        }
+    }
+
+    /// <summary>
     /// Validates the request, counts it against the connection's streams and starts pumping the pipeline's
     /// events, as <paramref name="project"/> turns them into items (null: not sent), into <paramref name="writer"/>.
     /// False when the request was refused (the writer then holds the error).
@@ -88,7 +113,7 @@ internal sealed partial class StreamingHub(
 
             var events = pipeline.RunAsync(parsed, caller, new HubProgress(Clients.Caller, parsed.RequestId), cancellationToken);
             _ = PumpAsync(events, writer, project, counter, new RequestLogScope(parsed.RequestId, caller.Tenant), cancellationToken);
-            requests.EndOnCancel(parsed.RequestId, Context.ConnectionAborted, cancellationToken);
+            requests.EndOnCancel(new RequestKey(caller.Tenant, parsed.RequestId), Context.ConnectionAborted, cancellationToken);
             return true;
         }
         catch (StreamHubException ex)
