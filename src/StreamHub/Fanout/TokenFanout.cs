@@ -8,7 +8,7 @@ namespace StreamHub.Fanout;
 /// </summary>
 internal sealed class TokenFanout(
     IWatchStore store,
-    IGroupPublisher groups,
+    IGroupRelay groups,
     IOptions<FanoutOptions> options,
     ILogger<TokenFanout> logger)
 {

@@ -9,10 +9,34 @@ namespace StreamHub.Streaming;
 /// <summary>The hub's fan-out methods: tenant-scoped groups and watching a request from any instance.</summary>
 internal sealed partial class StreamingHub
 {
-    /// <summary>Joins the caller to its tenant's group <paramref name="name"/>: it then receives GroupToken, GroupEvent and GroupCompleted.</summary>
-    public async Task JoinGroup(string name) => await Groups.AddToGroupAsync(Context.ConnectionId, ScopedGroup(name));
+    /// <summary>
+    /// Joins the caller to its tenant's group <paramref name="name"/>: it then receives GroupToken, GroupEvent and
+    /// GroupCompleted. At most <c>Fanout:MaxGroupsPerConnection</c> groups a connection (<c>rate_limited:</c> beyond).
+    /// </summary>
+    public async Task JoinGroup(string name)
+    {
+        try
+        {
+            await members.JoinAsync(Context, ScopedGroup(name));
+        }
+        catch (StreamHubException ex)
+        {
+            throw Failure(ex)!;
+        }
+    }
 
-    public async Task LeaveGroup(string name) => await Groups.RemoveFromGroupAsync(Context.ConnectionId, ScopedGroup(name));
+    public Task LeaveGroup(string name)
+    {
+        try
+        {
+            members.Leave(Context.ConnectionId, ScopedGroup(name));
+            return Task.CompletedTask;
+        }
+        catch (StreamHubException ex)
+        {
+            throw Failure(ex)!;
+        }
+    }
 
     /// <summary>
     /// Streams a request's events after <paramref name="afterSeq"/> (0 replays from the start), then the live
@@ -56,23 +80,16 @@ internal sealed partial class StreamingHub
         }
     }
 
-    /// <summary>The caller's tenant-scoped SignalR group for <paramref name="name"/>.</summary>
+    /// <summary>The caller's tenant-scoped group for <paramref name="name"/> (a coded failure for a bad name).</summary>
     private string ScopedGroup(string name)
     {
-        try
+        var caller = callers.Resolve(Context.User);
+        if (name is null || !StreamRequestParser.IsGroup(name))
         {
-            var caller = callers.Resolve(Context.User);
-            if (name is null || !StreamRequestParser.IsGroup(name))
-            {
-                throw new StreamHubException(
-                    ErrorCodes.InvalidRequest, "group must be 1 to 64 characters of A-Z, a-z, 0-9, '_', '-', '.' or ':'");
-            }
+            throw new StreamHubException(
+                ErrorCodes.InvalidRequest, "group must be 1 to 64 characters of A-Z, a-z, 0-9, '_', '-', '.' or ':'");
+        }
 
-            return GroupNames.For(caller.Tenant, name);
-        }
-        catch (StreamHubException ex)
-        {
-            throw Failure(ex)!;
-        }
+        return GroupNames.For(caller.Tenant, name);
     }
 }

@@ -19,6 +19,7 @@ internal sealed partial class StreamingHub(
     ActiveRequests requests,
     IWatchStore watches,
     IAbortRelay aborts,
+    GroupMembers members,
     CallerResolver callers,
     IOptions<StreamingOptions> options,
     IOptions<UpstreamOptions> upstream,
@@ -87,6 +88,12 @@ internal sealed partial class StreamingHub(
         {
             throw Failure(ex)!;
         }
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        members.Forget(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
     }
 
     /// <summary>

@@ -100,6 +100,21 @@ public sealed class RedisIsolationTests(RedisIsolationTests.Pair shared) : IClas
     }
 
     [Fact]
+    public async Task JoinGroup_SameNameOtherTenantOnTheOtherInstance_GetsNothing()
+    {
+        await using var outsider = await HubCaller.ConnectAsync(_b, KeyB);
+        await outsider.JoinGroupAsync("ops");
+        await using var insider = await HubCaller.ConnectAsync(_b, KeyA);
+        await insider.JoinGroupAsync("ops");
+        await using var caller = await _a.ConnectAsync(KeyA);
+
+        await Streams.ReadAllAsync(caller, new StreamRequest { RequestId = "ops-1", Prompt = "private", MaxTokens = 4, Group = "ops" });
+
+        Assert.Null((await insider.GroupCompletedAsync("ops-1")).Code);
+        Assert.False(outsider.SawGroupMessages("ops-1"));
+    }
+
+    [Fact]
     public async Task Stream_RefusedByTenantLimits_WritesNothingToRedis()
     {
         await using var caller = await _a.ConnectAsync(KeyC);
