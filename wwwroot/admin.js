@@ -112,6 +112,31 @@
     }
   }
 
+  const price = (r) => r.pricedAs === null ? '–'
+    : `${r.inputPerMillion} / ${r.cachedInputPerMillion ?? r.inputPerMillion} / ${r.outputPerMillion}` + (r.pricedAs === r.upstreamModel ? '' : ` (as ${r.pricedAs})`);
+
+  function renderModels(catalog) {
+    $('any-name').textContent = catalog.anyNameRegions.length
+      ? `Any other name goes as asked to: ${catalog.anyNameRegions.join(', ')}. Default model: ${catalog.defaultModel}.`
+      : `Default model: ${catalog.defaultModel}.`;
+    const body = $('models');
+    body.replaceChildren();
+    for (const m of catalog.models) {
+      m.regions.forEach((r, i) => {
+        const row = document.createElement('tr');
+        cell(row, i === 0 ? m.name : '');
+        cell(row, r.region);
+        cell(row, r.upstreamModel);
+        cell(row, r.priority);
+        cell(row, r.weight);
+        cell(row, r.state, 'state-' + r.state);
+        cell(row, price(r));
+        cell(row, i === 0 ? m.fallbacks.join(' → ') : '');
+        body.appendChild(row);
+      });
+    }
+  }
+
   function renderRequests(requests) {
     const body = $('requests');
     body.replaceChildren();
@@ -164,11 +189,12 @@
     if (busy) return;
     busy = true;
     try {
-      const [stats, regions, requests] = await Promise.all([
-        call('GET', '/admin/stats'), call('GET', '/admin/regions'), call('GET', '/admin/requests')]);
+      const [stats, regions, requests, models] = await Promise.all([
+        call('GET', '/admin/stats'), call('GET', '/admin/regions'), call('GET', '/admin/requests'), call('GET', '/admin/models')]);
       renderStats(stats);
       renderRegions(regions);
       renderRequests(requests);
+      renderModels(models);
       status('updated ' + new Date().toLocaleTimeString());
     } catch (e) {
       status(e.message, true);

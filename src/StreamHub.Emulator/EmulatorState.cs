@@ -22,6 +22,7 @@ public sealed class EmulatorState(IOptions<EmulatorOptions> options)
     private readonly Queue<string> _script = new();
     private readonly Queue<EmulatorRequestRecord> _log = new();
     private int _open;
+    private int _peak;
     private long _total;
     private long _completed;
     private long _aborted;
@@ -33,6 +34,12 @@ public sealed class EmulatorState(IOptions<EmulatorOptions> options)
 
     /// <summary>Chat-completion requests being served right now.</summary>
     public int OpenStreams => Volatile.Read(ref _open);
+
+    /// <summary>The most chat-completion requests served at once since the start (or <see cref="ResetPeak"/>).</summary>
+    public int PeakOpenStreams => Volatile.Read(ref _peak);
+
+    /// <summary>Starts counting <see cref="PeakOpenStreams"/> again from the streams open now.</summary>
+    public void ResetPeak() => Interlocked.Exchange(ref _peak, OpenStreams);
 
     /// <summary>Scripted faults not yet taken by a request.</summary>
     public int PendingFaults
@@ -114,7 +121,13 @@ public sealed class EmulatorState(IOptions<EmulatorOptions> options)
     /// <summary>Counts a request in; the result numbers it for the log.</summary>
     internal long BeginRequest()
     {
-        Interlocked.Increment(ref _open);
+        var open = Interlocked.Increment(ref _open);
+        var peak = Volatile.Read(ref _peak);
+        while (open > peak && Interlocked.CompareExchange(ref _peak, open, peak) is var seen && seen != peak)
+        {
+            peak = seen;
+        }
+
         return Interlocked.Increment(ref _total);
     }
 

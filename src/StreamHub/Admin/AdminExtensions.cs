@@ -32,6 +32,7 @@ internal static class AdminExtensions
             .RequireAuthorization(IdentityClaims.AdminPolicy);
         group.MapStats();
         group.MapRegions();
+        group.MapModels();
         group.MapRequests();
         group.MapLimits();
 

@@ -2,7 +2,11 @@ using StreamHub.Observability;
 
 namespace StreamHub.Admin;
 
-/// <summary>What <c>GET /admin/stats</c> answers: the pool, queues, totals, latencies, usage and who answered.</summary>
+/// <summary>
+/// What <c>GET /admin/stats</c> answers: the pool, queues, totals, latencies, usage and who answered. With
+/// <c>Admission:Scope=Cluster</c> the pool and queues are the cluster's, and <paramref name="Cluster"/> says whether
+/// this instance admits through it or on its own.
+/// </summary>
 public sealed record AdminStats(
     InstanceInfo Instance,
     DateTimeOffset At,
@@ -12,4 +16,5 @@ public sealed record AdminStats(
     Percentiles TimeToFirstTokenMs,
     Percentiles DurationMs,
     double TokensPerSecond,
-    IReadOnlyList<TenantUsageReport> Tenants);
+    IReadOnlyList<TenantUsageReport> Tenants,
+    ClusterStats? Cluster = null);

@@ -4,17 +4,16 @@ using StreamHub.Admission;
 namespace StreamHub.Admin;
 
 /// <summary>
-/// The admission limits in force, starting from the <c>Admission</c> settings and changed by operators
-/// through <see cref="IStreamAdmission.UpdateLimits"/>. A change must pass every validator start-up runs on
-/// the <c>Admission</c> section. Changes live in memory: a restart returns to the settings.
+/// The admission limits in force (<see cref="IStreamAdmission.Limits"/>), starting from the <c>Admission</c>
+/// settings and changed by operators through <see cref="IStreamAdmission.UpdateLimits"/>. A change must pass every
+/// validator start-up runs on the <c>Admission</c> section. Changes live in memory (with
+/// <c>Admission:Scope=Cluster</c>, in Redis for the whole cluster): a restart returns to the settings.
 /// </summary>
 internal sealed class AdmissionLimitsEditor(
-    IOptions<AdmissionOptions> settings,
     IEnumerable<IValidateOptions<AdmissionOptions>> validators,
     IStreamAdmission admission)
 {
     private readonly Lock _lock = new();
-    private AdmissionOptions? _current;
 
     public AdminLimits Current
     {
@@ -22,7 +21,7 @@ internal sealed class AdmissionLimitsEditor(
         {
             lock (_lock)
             {
-                return ToLimits(_current ?? settings.Value);
+                return ToLimits(admission.Limits);
             }
         }
     }
@@ -32,7 +31,7 @@ internal sealed class AdmissionLimitsEditor(
     {
         lock (_lock)
         {
-            var current = _current ?? settings.Value;
+            var current = admission.Limits;
             var next = new AdmissionOptions
             {
                 MaxConcurrentStreams = update.MaxConcurrentStreams ?? current.MaxConcurrentStreams,
@@ -46,6 +45,11 @@ internal sealed class AdmissionLimitsEditor(
                     Normal = update.QueueLimits?.Normal ?? current.QueueLimits.Normal,
                     Low = update.QueueLimits?.Low ?? current.QueueLimits.Low,
                 },
+
+                // Not changed here, but the validators' rules of a cluster read them.
+                Scope = current.Scope,
+                LeaseTimeout = current.LeaseTimeout,
+                ExpectedInstances = current.ExpectedInstances,
             };
 
             errors = Validate(next);
@@ -56,7 +60,6 @@ internal sealed class AdmissionLimitsEditor(
             }
 
             admission.UpdateLimits(next);
-            _current = next;
             applied = ToLimits(next);
             return true;
         }

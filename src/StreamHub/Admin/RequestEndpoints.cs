@@ -11,7 +11,7 @@ internal static class RequestEndpoints
     {
         group.MapGet("/requests", GetRequests)
             .WithName("GetRequests")
-            .WithSummary("Requests in flight, queued and streaming: id, tenant, priority, age, region, tokens so far");
+            .WithSummary("Requests in flight, queued and streaming: id, tenant, priority, age, region, tokens so far; with cluster admission every instance's, each with its instance");
         group.MapDelete("/requests/{id}", Abort)
             .WithName("AbortRequest")
             .WithSummary("End a request: its caller gets 'aborted:'; a queued one leaves the queue")
@@ -25,18 +25,22 @@ internal static class RequestEndpoints
 
     internal static Ok<AdminRequest[]> GetRequests(ActiveRequests requests, IStreamAdmission admission, TimeProvider time)
     {
-        var queued = new Dictionary<RequestKey, QueuedRequest>();
-        foreach (var entry in admission.Snapshot().Entries)
+        var snapshot = admission.Snapshot();
+
+        // A waiter is named by what its limits count against (its ticket's tenant) and its id.
+        var queued = new Dictionary<(string LimitKey, string Id), QueuedRequest>();
+        foreach (var entry in snapshot.Entries)
         {
-            queued[new RequestKey(entry.Tenant, entry.RequestId)] = entry;
+            queued[(entry.Tenant, entry.RequestId)] = entry;
         }
 
+        var here = snapshot.Cluster?.Instance;
         var now = time.GetUtcNow();
         var list = requests.List()
             .OrderBy(static r => r.CreatedAt)
             .Select(r =>
             {
-                var waiting = queued.GetValueOrDefault(r.Key);
+                var waiting = queued.GetValueOrDefault((r.LimitKey, r.Id));
                 var state = r.Started ? "streaming" : waiting is not null ? "queued" : "starting";
                 return new AdminRequest(
                     r.Id,
@@ -47,35 +51,65 @@ internal static class RequestEndpoints
                     waiting?.Position,
                     Math.Round((now - r.CreatedAt).TotalMilliseconds),
                     r.Region,
-                    r.Tokens);
+                    r.Tokens,
+                    here);
             })
-            .ToArray();
-        return TypedResults.Ok(list);
-    }
-
-    /// <summary>Ends the request <paramref name="id"/> of <paramref name="tenant"/>, or of the one tenant that runs that id.</summary>
-    internal static Results<NoContent, ProblemHttpResult> Abort(string id, string? tenant, ActiveRequests requests, ILogger<ActiveRequests> logger)
-    {
-        ActiveRequest? target = null;
-        if (tenant is not null)
+            .ToList();
+        if (snapshot.Cluster is { } cluster)
         {
-            requests.TryGet(new RequestKey(tenant, id), out target);
-        }
-        else
-        {
-            var running = requests.WithId(id);
-            if (running.Count > 1)
+            // The cluster's other instances: their permit holders and waiters, as far as Redis knows them.
+            foreach (var held in cluster.Held)
             {
-                return TypedResults.Problem(
-                    statusCode: StatusCodes.Status409Conflict,
-                    title: "Several tenants run this id",
-                    detail: $"tenants {string.Join(", ", running.Select(static r => r.Tenant).Order(StringComparer.Ordinal))} each have a request {id} in flight; name one with ?tenant=");
+                if (held.Instance != here)
+                {
+                    list.Add(new AdminRequest(held.RequestId, held.Tenant, Name(held.Priority), null, "streaming", null, Math.Round(held.Age.TotalMilliseconds), null, 0, held.Instance));
+                }
             }
 
-            target = running.FirstOrDefault();
+            foreach (var entry in snapshot.Entries)
+            {
+                if (entry.Instance != here)
+                {
+                    list.Add(new AdminRequest(
+                        entry.RequestId, entry.Tenant, Name(entry.Priority), Name(entry.EffectivePriority), "queued", entry.Position, Math.Round(entry.Age.TotalMilliseconds), null, 0, entry.Instance));
+                }
+            }
         }
 
-        if (target is null || !target.Abort(ErrorCodes.Aborted, "an operator ended this request"))
+        return TypedResults.Ok(list.ToArray());
+    }
+
+    /// <summary>
+    /// Ends the request <paramref name="id"/> of <paramref name="tenant"/>, or of the one tenant that runs that id
+    /// (anonymous callers are one tenant to operators: every anonymous connection's request of that id ends).
+    /// </summary>
+    internal static Results<NoContent, ProblemHttpResult> Abort(string id, string? tenant, ActiveRequests requests, ILogger<ActiveRequests> logger)
+    {
+        var running = requests.WithId(id);
+        if (tenant is not null)
+        {
+            running.RemoveAll(r => !string.Equals(r.Tenant, tenant, StringComparison.Ordinal));
+        }
+
+        var tenants = running.Select(static r => r.Tenant).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (tenants.Count > 1)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Several tenants run this id",
+                detail: $"tenants {string.Join(", ", tenants)} each have a request {id} in flight; name one with ?tenant=");
+        }
+
+        var aborted = 0;
+        foreach (var target in running)
+        {
+            if (target.Abort(ErrorCodes.Aborted, "an operator ended this request"))
+            {
+                aborted++;
+            }
+        }
+
+        if (aborted == 0)
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status404NotFound,
@@ -83,7 +117,7 @@ internal static class RequestEndpoints
                 detail: "no request with that id (of that tenant) is in flight; it may have ended already");
         }
 
-        logger.LogInformation("An operator aborted request {RequestId} of tenant {Tenant}", id, target.Tenant);
+        logger.LogInformation("An operator aborted request {RequestId} of tenant {Tenant}", id, tenants[0]);
         return TypedResults.NoContent();
     }
 

@@ -13,7 +13,7 @@ internal static class StatsEndpoints
         group.MapGet("/stats", GetStats)
             .WithName("GetStats")
             .WithSummary("Pool, queues, totals, latency percentiles, token rate and per-tenant usage and cost")
-            .WithDescription("Latency percentiles cover the last 2048 streams; the token rate the last few seconds. Instance names the process that answered.");
+            .WithDescription("Latency percentiles cover the last 2048 streams; the token rate the last few seconds. Instance names the process that answered. With Admission:Scope=Cluster, pool and queues are the cluster's and 'cluster' tells whether this instance admits through it or alone (fallback).");
         return group;
     }
 
@@ -55,6 +55,9 @@ internal static class StatsEndpoints
             statistics.TimeToFirstToken(),
             statistics.Duration(),
             statistics.TokensPerSecond(),
-            statistics.Tenants()));
+            statistics.Tenants(),
+            snapshot.Cluster is { } cluster
+                ? new ClusterStats(cluster.Fallback ? "fallback" : "cluster", cluster.Instance, cluster.Instances, cluster.FallbackPool, cluster.Reserved, cluster.LocalPermits)
+                : null));
     }
 }

@@ -30,4 +30,19 @@ internal sealed class AdmissionOptions
     /// <summary>A waiting request's effective priority rises one tier per interval waited, so low never starves.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00", ErrorMessage = "{0} must be greater than 0 and at most {2}")]
     public TimeSpan AgingInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// <c>Instance</c>: this instance's own pool. <c>Cluster</c>: one pool, one set of queues and tenant limits for
+    /// every instance on the Redis at <c>Redis:ConnectionString</c>.
+    /// </summary>
+    [EnumDataType(typeof(AdmissionScope), ErrorMessage = "{0} must be Instance or Cluster.")]
+    public AdmissionScope Scope { get; set; } = AdmissionScope.Instance;
+
+    /// <summary>With <c>Scope=Cluster</c>: how soon a dead instance's permits and queue entries return.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "{0} must be between {1} and {2}")]
+    public TimeSpan LeaseTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>With <c>Scope=Cluster</c>: while Redis is unreachable each instance admits <c>MaxConcurrentStreams / ExpectedInstances</c>.</summary>
+    [Range(1, 1000, ErrorMessage = "{0} must be between {1} and {2}")]
+    public int ExpectedInstances { get; set; } = 1;
 }

@@ -1,3 +1,4 @@
+using StreamHub.Admission.Cluster;
 using StreamHub.Contracts;
 
 namespace StreamHub.Admission;
@@ -9,13 +10,15 @@ namespace StreamHub.Admission;
 /// <param name="Backpressure">True while non-critical requests cannot start.</param>
 /// <param name="QueuedByPriority">Waiters per requested priority, indexed by <see cref="Priority"/>.</param>
 /// <param name="Entries">Every waiter, in the order it would start.</param>
+/// <param name="Cluster">With <c>Admission:Scope=Cluster</c>: the instances, who holds each permit, and whether this instance is on its own.</param>
 internal sealed record AdmissionSnapshot(
     int PoolSize,
     int Active,
     int BackpressureLimit,
     bool Backpressure,
     IReadOnlyList<int> QueuedByPriority,
-    IReadOnlyList<QueuedRequest> Entries)
+    IReadOnlyList<QueuedRequest> Entries,
+    ClusterView? Cluster = null)
 {
     public int Queued(Priority priority) => QueuedByPriority[(int)priority];
 }

@@ -17,6 +17,9 @@ internal interface IStreamAdmission
     /// </summary>
     ValueTask<RateLimitLease> AcquireAsync(AdmissionTicket resource, int permitCount = 1, CancellationToken cancellationToken = default);
 
+    /// <summary>The limits in force (the cluster's, with <c>Admission:Scope=Cluster</c>).</summary>
+    AdmissionOptions Limits { get; }
+
     /// <summary>The pool, the queues and every waiter with its age and position.</summary>
     AdmissionSnapshot Snapshot();
 

@@ -27,11 +27,13 @@ internal sealed class PriorityAdmission : PartitionedRateLimiter<AdmissionTicket
     private readonly QueuePositions _positions;
     private readonly TimerCallback _onTimeout;
     private readonly Action<object?, CancellationToken> _onCanceled;
+    private volatile AdmissionOptions _limits;
 
     public PriorityAdmission(AdmissionOptions options, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
         _time = timeProvider;
+        _limits = options;
         _scheduler = new AdmissionScheduler(new AdmissionRule(options), timeProvider, Release);
         _positions = new QueuePositions(_lock, _scheduler.Queue, _scheduler.Order);
         _onTimeout = state => Change((Waiter)state!, static (scheduler, waiter, _) => scheduler.TimeOut(waiter));
@@ -39,11 +41,18 @@ internal sealed class PriorityAdmission : PartitionedRateLimiter<AdmissionTicket
     }
 
     /// <inheritdoc/>
-    public void UpdateLimits(AdmissionOptions options) => Change(options, static (scheduler, options, now) =>
+    public AdmissionOptions Limits => _limits;
+
+    /// <inheritdoc/>
+    public void UpdateLimits(AdmissionOptions options)
     {
-        ThrowIfClosed(scheduler);
-        scheduler.Resize(new AdmissionRule(options), now);
-    });
+        Change(options, static (scheduler, options, now) =>
+        {
+            ThrowIfClosed(scheduler);
+            scheduler.Resize(new AdmissionRule(options), now);
+        });
+        _limits = options;
+    }
 
     public override RateLimiterStatistics? GetStatistics(AdmissionTicket resource)
     {

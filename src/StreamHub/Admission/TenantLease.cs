@@ -4,7 +4,7 @@ namespace StreamHub.Admission;
 /// A tenant's hold on one request: dispose it when the stream ends to give back the concurrency slot;
 /// report real usage with <see cref="Correct"/> (before or after disposing).
 /// </summary>
-internal sealed class TenantLease : IDisposable
+internal sealed class TenantLease : ITenantLease
 {
     private readonly TenantLimits _owner;
     private readonly TenantLimits.TenantState _state;

@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using StreamHub.Contracts;
 
 namespace StreamHub.Admission;
 
@@ -17,7 +16,7 @@ namespace StreamHub.Admission;
 /// window, or it could never run. A concurrency rejection's retry-after is a fixed one-second hint: the
 /// slot frees when one of the tenant's streams ends, which nothing here can foresee.
 /// </remarks>
-internal sealed class TenantLimits(TimeProvider timeProvider)
+internal sealed class TenantLimits(TimeProvider timeProvider) : ITenantLimits
 {
     internal static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
     internal static readonly TimeSpan ConcurrencyRetryAfter = TimeSpan.FromSeconds(1);
@@ -59,13 +58,13 @@ internal sealed class TenantLimits(TimeProvider timeProvider)
             if (limits.MaxConcurrentStreams is { } maxStreams && state.Active >= maxStreams)
             {
                 retryAfter = ConcurrencyRetryAfter;
-                reason = $"tenant {tenant} may run {maxStreams} streams at once";
+                reason = TenantRejection.Streams(tenant, maxStreams);
             }
 
             if (limits.RequestsPerMinute is { } rpm && state.Requests >= rpm && windowLeft > retryAfter)
             {
                 retryAfter = windowLeft;
-                reason = $"tenant {tenant} may send {rpm} requests per minute";
+                reason = TenantRejection.Requests(tenant, rpm);
             }
 
             if (limits.TokensPerMinute is { } tpm
@@ -74,16 +73,13 @@ internal sealed class TenantLimits(TimeProvider timeProvider)
                 && windowLeft > retryAfter)
             {
                 retryAfter = windowLeft;
-                reason = $"tenant {tenant} may use {tpm} tokens per minute";
+                reason = TenantRejection.Tokens(tenant, tpm);
             }
 
             if (reason is not null)
             {
                 lease = null;
-                rejection = new AdmissionRejection(
-                    ErrorCodes.RateLimited,
-                    $"{reason}; retry in {AdmissionRejection.Seconds(retryAfter)} s",
-                    retryAfter);
+                rejection = TenantRejection.Of(reason, retryAfter);
                 return false;
             }
 
@@ -95,6 +91,12 @@ internal sealed class TenantLimits(TimeProvider timeProvider)
             return true;
         }
     }
+
+    /// <inheritdoc/>
+    public ValueTask<ITenantLease> AcquireAsync(string tenant, TenantLimitSettings limits, int estimatedTokens, CancellationToken cancellationToken)
+        => TryAcquire(tenant, limits, estimatedTokens, out var lease, out var rejection)
+            ? new ValueTask<ITenantLease>(lease)
+            : ValueTask.FromException<ITenantLease>(rejection.ToException());
 
     internal void Release(TenantState state)
     {

@@ -14,4 +14,10 @@ internal interface IStreamProgress
     /// content event arrives: a front door that repeats it on every chunk (<c>/v1</c>) knows it before writing one.
     /// </summary>
     ValueTask ModelAsync(string model) => default;
+
+    /// <summary>
+    /// The catalog's model that answers, before each <see cref="StartedAsync"/>: the client-facing name (the request's,
+    /// or a fallback's) and the name its region was asked for (<c>Upstream:Regions:N:Models</c>).
+    /// </summary>
+    ValueTask RoutedAsync(string model, string upstreamModel) => default;
 }

@@ -1,7 +1,10 @@
 namespace StreamHub.Fanout;
 
-/// <summary>SignalR group names are scoped by tenant, so a tenant can only ever reach its own groups.</summary>
+/// <summary>
+/// SignalR group names are scoped by the caller's scope (its tenant, or one anonymous connection), so a caller can
+/// only ever reach its own groups. Neither a scope nor a group name can hold the '/' between them.
+/// </summary>
 internal static class GroupNames
 {
-    public static string For(string tenant, string group) => tenant + "/" + group;
+    public static string For(string scope, string group) => scope + "/" + group;
 }

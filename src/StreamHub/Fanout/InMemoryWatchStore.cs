@@ -11,7 +11,7 @@ namespace StreamHub.Fanout;
 /// event) and any other event boxed, dropped <c>WatchExpiry</c> after
 /// the request ends, or sooner, oldest first, when finished buffers hold more than
 /// <c>Fanout:WatchRetainedTokens</c> tokens: memory follows the live streams, not the request rate. Buffers
-/// are keyed by tenant and id, so a tenant only ever reaches its own.
+/// are keyed by scope and id, so a tenant (or an anonymous connection) only ever reaches its own.
 /// </summary>
 internal sealed class InMemoryWatchStore(IOptions<FanoutOptions> options, TimeProvider timeProvider) : IWatchStore
 {
@@ -19,17 +19,20 @@ internal sealed class InMemoryWatchStore(IOptions<FanoutOptions> options, TimePr
     private readonly ConcurrentQueue<Buffer> _finished = new();
     private long _retainedTokens;
 
-    public IWatchWriter Open(string requestId, string tenant)
+    public IWatchWriter Open(string requestId, string scope)
     {
-        var buffer = new Buffer(this, new RequestKey(tenant, requestId), options.Value.WatchMaxLength);
+        var buffer = new Buffer(this, new RequestKey(scope, requestId), options.Value.WatchMaxLength);
         _buffers[buffer.Key] = buffer;
         return buffer;
     }
 
+    public IWatchWriter Continue(string requestId, string scope)
+        => _buffers.TryGetValue(new RequestKey(scope, requestId), out var buffer) ? buffer : Open(requestId, scope);
+
     public async IAsyncEnumerable<CompletionEvent> WatchAsync(
-        string requestId, string tenant, long afterSeq, [EnumeratorCancellation] CancellationToken cancellationToken)
+        string requestId, string scope, long afterSeq, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (!_buffers.TryGetValue(new RequestKey(tenant, requestId), out var buffer))
+        if (!_buffers.TryGetValue(new RequestKey(scope, requestId), out var buffer))
         {
             throw WatchErrors.NotFound(requestId);
         }
@@ -62,6 +65,19 @@ internal sealed class InMemoryWatchStore(IOptions<FanoutOptions> options, TimePr
 
             await wait.WaitAsync(cancellationToken);
         }
+    }
+
+    public ValueTask<WatchTranscript> ReadAsync(string requestId, string scope, CancellationToken cancellationToken)
+    {
+        if (!_buffers.TryGetValue(new RequestKey(scope, requestId), out var buffer))
+        {
+            return new(new WatchTranscript([], Ended: false));
+        }
+
+        var next = 1L;
+        var events = new List<CompletionEvent>();
+        buffer.Read(ref next, events, out var ended, out _);
+        return new(new WatchTranscript(events, ended));
     }
 
     /// <summary>Events kept by finished buffers (what the retention budget bounds).</summary>
@@ -130,7 +146,13 @@ internal sealed class InMemoryWatchStore(IOptions<FanoutOptions> options, TimePr
             TaskCompletionSource? wake;
             lock (_gate)
             {
-                // Events arrive in order from the request's own stream, so seq is implied by position.
+                // Events arrive in order from the request's own stream, so seq is implied by position; a buffer
+                // started again for a survivor's continuation begins at the first seq it is given.
+                if (_events.Count == 0 && _firstSeq == 1)
+                {
+                    _firstSeq = item.Seq;
+                }
+
                 System.Diagnostics.Debug.Assert(item.Seq == _firstSeq + _events.Count, "watch events out of order");
                 _events.Add(item.Kind == EventKind.Text ? item.Text! : item);
                 if (_events.Count > capacity)

@@ -5,7 +5,7 @@ using StreamHub.Contracts;
 namespace StreamHub.Fanout;
 
 /// <summary>
-/// Tenants' aborts between instances on one Redis channel (<c>{prefix}:abort</c>, message <c>{requestId}:{tenant}</c>:
+/// Tenants' aborts between instances on one Redis channel (<c>{prefix}:abort</c>, message <c>{requestId}:{scope}</c>:
 /// an id holds no ':', so the first one ends it). The subscription is made when the host starts and again until it
 /// holds while Redis is away at start; once made, the multiplexer restores it after a reconnect.
 /// </summary>
@@ -23,8 +23,8 @@ internal sealed class RedisAbortRelay(
             // Running somewhere: its buffer exists and its last entry is not the end. Asked before the abort goes
             // out, or the abort's own end could answer it.
             var last = await redis.GetDatabase().StreamRangeAsync(
-                WatchKeys.Stream(settings.Value.ChannelPrefix, key.Tenant, key.Id), "-", "+", count: 1, messageOrder: Order.Descending);
-            await redis.GetSubscriber().PublishAsync(Channel, key.Id + ":" + key.Tenant);
+                WatchKeys.Stream(settings.Value.ChannelPrefix, key.Scope, key.Id), "-", "+", count: 1, messageOrder: Order.Descending);
+            await redis.GetSubscriber().PublishAsync(Channel, key.Id + ":" + key.Scope);
             return last.Length == 1 && !WatchEntry.IsEnd(last[0], out _);
         }
         catch (RedisException)
@@ -52,7 +52,7 @@ internal sealed class RedisAbortRelay(
                     var colon = text?.IndexOf(':') ?? -1;
                     if (colon > 0 && abort(new RequestKey(text![(colon + 1)..], text[..colon])))
                     {
-                        logger.LogInformation("Request {RequestId} of tenant {Tenant} ended by its tenant from another instance", text[..colon], text[(colon + 1)..]);
+                        logger.LogInformation("Request {RequestId} of {Scope} ended by its owner from another instance", text[..colon], text[(colon + 1)..]);
                     }
                 });
                 return;

@@ -7,7 +7,7 @@ using StreamHub.Contracts;
 namespace StreamHub.Fanout;
 
 /// <summary>
-/// Watch buffers as one Redis Stream per request (<see cref="WatchKeys"/>: <c>{prefix}:watch:{tenant}:{id}</c>, one
+/// Watch buffers as one Redis Stream per request (<see cref="WatchKeys"/>: <c>{prefix}:watch:{scope}:{id}</c>, one
 /// entry per event encoded by <see cref="WatchEntry"/>, trimmed to about <c>WatchMaxLength</c> entries), readable
 /// from every instance. Every key expires: <see cref="WatchKeys.LiveExpiry"/> after its instance last refreshed it
 /// while the request runs, <c>WatchExpiry</c> after the end, so an instance that dies leaves nothing behind for long.
@@ -41,20 +41,16 @@ internal sealed class RedisWatchStore : IWatchStore, IDisposable
     /// <summary>Buffers this instance's watchers wait on.</summary>
     internal int WatchedBuffers => _signals.Count;
 
-    public IWatchWriter Open(string requestId, string tenant)
-    {
-        EnsureHousekeeping();
-        var writer = new RedisWatchWriter(_redis, this, WatchKeys.Stream(_prefix, tenant, requestId), _options.WatchMaxLength, _options.WatchExpiry, _logger);
-        _live.TryAdd(writer, 0);
-        return writer;
-    }
+    public IWatchWriter Open(string requestId, string scope) => Writer(requestId, scope, continued: false);
+
+    public IWatchWriter Continue(string requestId, string scope) => Writer(requestId, scope, continued: true);
 
     public async IAsyncEnumerable<CompletionEvent> WatchAsync(
-        string requestId, string tenant, long afterSeq, [EnumeratorCancellation] CancellationToken cancellationToken)
+        string requestId, string scope, long afterSeq, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         EnsureHousekeeping();
         var db = _redis.GetDatabase();
-        var key = WatchKeys.Stream(_prefix, tenant, requestId);
+        var key = WatchKeys.Stream(_prefix, scope, requestId);
         try
         {
             await _signals.EnsureSubscribedAsync();
@@ -78,7 +74,7 @@ internal sealed class RedisWatchStore : IWatchStore, IDisposable
                     entries = await db.StreamReadAsync(key, position, 512);
                     if (entries.Length == 0 && (woken || position == "0-0") && !await db.KeyExistsAsync(key))
                     {
-                        // A buffer always holds its start entry: none at all means no such request of this tenant,
+                        // A buffer always holds its start entry: none at all means no such request of this scope,
                         // and one that vanished under its watcher lost its instance before the end.
                         throw position == "0-0" ? WatchErrors.NotFound(requestId) : WatchErrors.Gone(requestId);
                     }
@@ -126,6 +122,47 @@ internal sealed class RedisWatchStore : IWatchStore, IDisposable
         }
     }
 
+    public async ValueTask<WatchTranscript> ReadAsync(string requestId, string scope, CancellationToken cancellationToken)
+    {
+        var db = _redis.GetDatabase();
+        var key = WatchKeys.Stream(_prefix, scope, requestId);
+        var events = new List<CompletionEvent>();
+        RedisValue position = "0-0";
+        while (true)
+        {
+            StreamEntry[] entries;
+            try
+            {
+                entries = await db.StreamReadAsync(key, position, 512).WaitAsync(cancellationToken);
+            }
+            catch (RedisException)
+            {
+                throw WatchErrors.StoreDown();
+            }
+
+            if (entries.Length == 0)
+            {
+                return new WatchTranscript(events, Ended: false);
+            }
+
+            foreach (var entry in entries)
+            {
+                position = entry.Id;
+                if (WatchEntry.IsStart(entry))
+                {
+                    continue;
+                }
+
+                if (WatchEntry.IsEnd(entry, out _))
+                {
+                    return new WatchTranscript(events, Ended: true);
+                }
+
+                events.Add(WatchEntry.Decode(entry));
+            }
+        }
+    }
+
     public void Dispose()
     {
         lock (_gate)
@@ -133,6 +170,15 @@ internal sealed class RedisWatchStore : IWatchStore, IDisposable
             _housekeeping?.Dispose();
             _housekeeping = null;
         }
+    }
+
+    private RedisWatchWriter Writer(string requestId, string scope, bool continued)
+    {
+        EnsureHousekeeping();
+        var writer = new RedisWatchWriter(
+            _redis, this, WatchKeys.Stream(_prefix, scope, requestId), continued, _options.WatchMaxLength, _options.WatchExpiry, _logger);
+        _live.TryAdd(writer, 0);
+        return writer;
     }
 
     /// <summary>The writer's request ended: its buffer's expiry is no longer refreshed.</summary>

@@ -4,8 +4,9 @@ using StreamHub.Contracts;
 namespace StreamHub.Fanout;
 
 /// <summary>
-/// Writes one request's Redis Stream. Opening replaces the tenant's earlier buffer of the same id and gives the
-/// new one its expiry in one transaction, so the key never exists without one; appends never re-create a key
+/// Writes one request's Redis Stream. Opening replaces the scope's earlier buffer of the same id and gives the
+/// new one its expiry in one transaction, so the key never exists without one (a survivor's continuation keeps
+/// what the buffer holds, adding a start entry that readers skip, which re-creates a buffer that is gone); appends never re-create a key
 /// that is gone (<c>NOMKSTREAM</c>); the store refreshes the expiry while the request lives. A Redis failure
 /// stops this buffer's writes (logged once), never the stream.
 /// </summary>
@@ -21,7 +22,9 @@ internal sealed class RedisWatchWriter : IWatchWriter
     private bool _broken;
     private int _ended;
 
-    public RedisWatchWriter(IConnectionMultiplexer redis, RedisWatchStore store, string key, int maxLength, TimeSpan expiry, ILogger logger)
+    /// <param name="continued">Write on after what the buffer holds (a survivor's continuation) instead of replacing it.</param>
+    public RedisWatchWriter(
+        IConnectionMultiplexer redis, RedisWatchStore store, string key, bool continued, int maxLength, TimeSpan expiry, ILogger logger)
     {
         _redis = redis;
         _store = store;
@@ -33,7 +36,11 @@ internal sealed class RedisWatchWriter : IWatchWriter
         Run(db =>
         {
             var open = db.CreateTransaction();
-            _ = open.KeyDeleteAsync(_key);
+            if (!continued)
+            {
+                _ = open.KeyDeleteAsync(_key);
+            }
+
             _ = open.StreamAddAsync(_key, WatchEntry.StartOf());
             _ = open.KeyExpireAsync(_key, WatchKeys.LiveExpiry);
             open.Execute(CommandFlags.FireAndForget);

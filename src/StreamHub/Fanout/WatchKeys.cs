@@ -3,9 +3,10 @@ using StackExchange.Redis;
 namespace StreamHub.Fanout;
 
 /// <summary>
-/// Where watch buffers live in Redis: one Redis Stream per request at <c>{prefix}:watch:{tenant}:{requestId}</c>.
-/// The tenant is part of the key, so two tenants' requests of the same id never share a buffer; a request id
-/// holds no ':' (<c>[A-Za-z0-9_-]</c>), so the last ':' always separates the id from any tenant name.
+/// Where watch buffers live in Redis: one Redis Stream per request at <c>{prefix}:watch:{scope}:{requestId}</c>.
+/// The scope (a tenant, or one anonymous connection) is part of the key, so two scopes' requests of the same id
+/// never share a buffer; a request id holds no ':' (<c>[A-Za-z0-9_-]</c>), so the last ':' always separates the id
+/// from the scope (an anonymous scope holds one itself).
 /// </summary>
 internal static class WatchKeys
 {
@@ -21,5 +22,5 @@ internal static class WatchKeys
     /// </summary>
     public static readonly TimeSpan Housekeeping = TimeSpan.FromSeconds(10);
 
-    public static string Stream(string prefix, string tenant, string requestId) => $"{prefix}:watch:{tenant}:{requestId}";
+    public static string Stream(string prefix, string scope, string requestId) => $"{prefix}:watch:{scope}:{requestId}";
 }

@@ -1,13 +1,32 @@
+using System.Net;
 using System.Security.Claims;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using StreamHub.Admission;
 using StreamHub.Contracts;
 
 namespace StreamHub.Identity;
 
-/// <summary>Turns the authenticated principal into a <see cref="Caller"/>: tenant and tier from identity only.</summary>
-internal sealed class CallerResolver(IOptions<IdentityOptions> options)
+/// <summary>
+/// Turns the authenticated principal into a <see cref="Caller"/>: tenant, tier and limits from identity only.
+/// A tenant's limits are its <c>Tenants:N</c> entry's; a JWT tenant without one gets <c>Identity:Jwt:DefaultLimits</c>;
+/// anonymous callers get <c>Identity:AnonymousLimits</c>, pooled per client address.
+/// </summary>
+internal sealed class CallerResolver(
+    AnonymousAccess anonymous,
+    ApiKeyDirectory tenants,
+    IOptions<IdentityOptions> options,
+    IOptions<JwtOptions> jwt)
 {
-    public Caller Resolve(ClaimsPrincipal? user)
+    /// <summary>The caller of a hub method: an anonymous caller's scope is its connection.</summary>
+    public Caller Resolve(HubCallerContext context)
+        => Resolve(context.User, context.ConnectionId, context.GetHttpContext()?.Connection.RemoteIpAddress);
+
+    /// <summary>The caller of one HTTP request: an anonymous caller's scope is that request alone.</summary>
+    public Caller Resolve(HttpContext http)
+        => Resolve(http.User, Guid.NewGuid().ToString("N"), http.Connection.RemoteIpAddress);
+
+    private Caller Resolve(ClaimsPrincipal? user, string anonymousScope, IPAddress? address)
     {
         var tenant = user?.FindFirst(IdentityClaims.Tenant)?.Value;
         if (tenant is not null)
@@ -15,14 +34,31 @@ internal sealed class CallerResolver(IOptions<IdentityOptions> options)
             var tier = Enum.TryParse<Priority>(user!.FindFirst(IdentityClaims.Tier)?.Value, ignoreCase: true, out var parsed)
                 ? parsed
                 : Priority.Normal;
-            return new Caller(tenant, tier, IsAnonymous: false);
+            return Caller.ForTenant(tenant, tier, LimitsOf(tenant)) with { Models = ModelsOf(user) };
         }
 
-        if (!options.Value.AllowAnonymous)
+        if (!anonymous.Allowed)
         {
             throw new StreamHubException(ErrorCodes.Unauthorized, "this StreamHub needs an API key; send it as a bearer token");
         }
 
-        return Caller.Anonymous with { Tier = options.Value.AnonymousTier };
+        var settings = options.Value;
+        return Caller.ForAnonymous(anonymousScope, ClientAddress.Of(address), settings.AnonymousTier, settings.AnonymousLimits.ToSettings());
+    }
+
+    /// <summary>A configured tenant's own limits; only a JWT can name a tenant that is not configured.</summary>
+    private TenantLimitSettings LimitsOf(string tenant) => tenants.FindByName(tenant) is { } configured
+        ? new TenantLimitSettings(configured.RequestsPerMinute, configured.TokensPerMinute, configured.MaxConcurrentStreams)
+        : jwt.Value.DefaultLimits.ToSettings();
+
+    private static List<string>? ModelsOf(ClaimsPrincipal user)
+    {
+        List<string>? models = null;
+        foreach (var claim in user.FindAll(IdentityClaims.Model))
+        {
+            (models ??= []).Add(claim.Value);
+        }
+
+        return models;
     }
 }

@@ -1,9 +1,8 @@
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.Extensions.Options;
 
 namespace StreamHub.Identity;
 
-internal sealed class HubCallerHandler(IOptions<IdentityOptions> options) : AuthorizationHandler<HubCallerRequirement>
+internal sealed class HubCallerHandler(AnonymousAccess anonymous) : AuthorizationHandler<HubCallerRequirement>
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, HubCallerRequirement requirement)
     {
@@ -11,7 +10,7 @@ internal sealed class HubCallerHandler(IOptions<IdentityOptions> options) : Auth
         {
             context.Succeed(requirement);
         }
-        else if (options.Value.AllowAnonymous && context.Resource is HttpContext http
+        else if (anonymous.Allowed && context.Resource is HttpContext http
             && ApiKeyAuthenticationHandler.PresentedKey(http.Request) is null)
         {
             context.Succeed(requirement);

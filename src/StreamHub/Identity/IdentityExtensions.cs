@@ -16,7 +16,10 @@ internal static class IdentityExtensions
         builder.Services.AddSettings<TenantsOptions, TenantsOptionsValidator>(TenantsOptions.Section);
         builder.Services.AddSettings<JwtOptions, JwtOptionsValidator>(JwtOptions.Section);
         builder.Services.AddSingleton<ApiKeyDirectory>();
+        builder.Services.AddSingleton<AnonymousAccess>();
         builder.Services.AddSingleton<CallerResolver>();
+        builder.Services.AddHostedService<AnonymousAccessWarning>();
+        builder.Services.AddSingleton<ModelAccess>();
 
         // The JWT scheme is always there; the selector sends a bearer to it only when Identity:Jwt turns
         // JWTs on, so every bearer goes to the API-key scheme otherwise, as before.

@@ -6,7 +6,7 @@ namespace StreamHub.Identity;
 
 /// <summary>
 /// Turns a validated JWT into the same identity an API key gets: <c>streamhub:tenant</c>,
-/// <c>streamhub:tier</c> and the admin role. Only these claims are kept, so nothing else in a token can
+/// <c>streamhub:tier</c>, the models it may use (<c>streamhub:model</c>) and the admin role. Only these claims are kept, so nothing else in a token can
 /// shape what the caller may do, and <see cref="CallerResolver"/> and the policies need not know JWTs.
 /// </summary>
 internal static partial class JwtClaimsMapper
@@ -23,9 +23,9 @@ internal static partial class JwtClaimsMapper
         var tenant = token.FindFirst(options.TenantClaim)?.Value;
         if (tenant is not null)
         {
-            if (!TenantShape().IsMatch(tenant))
+            if (!TenantShape().IsMatch(tenant) || TenantNames.IsReserved(tenant))
             {
-                failure = $"the '{options.TenantClaim}' claim must be 1 to 64 characters of A-Z, a-z, 0-9, _ . -";
+                failure = $"the '{options.TenantClaim}' claim must be {TenantNames.Rule}";
                 return null;
             }
 
@@ -40,6 +40,7 @@ internal static partial class JwtClaimsMapper
             claims.Add(new Claim(ClaimTypes.Name, tenant));
             claims.Add(new Claim(IdentityClaims.Tenant, tenant));
             claims.Add(new Claim(IdentityClaims.Tier, tier.ToString()));
+            AddModels(token, options.ModelsClaim, claims);
         }
 
         if (IsAdmin(token))
@@ -60,6 +61,21 @@ internal static partial class JwtClaimsMapper
 
         failure = null;
         return new ClaimsPrincipal(new ClaimsIdentity(claims, AuthenticationType, ClaimTypes.Name, ClaimTypes.Role));
+    }
+
+    /// <summary>
+    /// The models claim, one <see cref="IdentityClaims.Model"/> each: a JSON array arrives as one claim per item, a
+    /// string may list several names separated by spaces or commas.
+    /// </summary>
+    private static void AddModels(ClaimsPrincipal token, string claimType, List<Claim> claims)
+    {
+        foreach (var claim in token.FindAll(claimType))
+        {
+            foreach (var model in claim.Value.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                claims.Add(new Claim(IdentityClaims.Model, model));
+            }
+        }
     }
 
     private static bool IsAdmin(ClaimsPrincipal token)
@@ -88,6 +104,6 @@ internal static partial class JwtClaimsMapper
         }
     }
 
-    [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(TenantNames.Pattern, RegexOptions.CultureInvariant)]
     private static partial Regex TenantShape();
 }

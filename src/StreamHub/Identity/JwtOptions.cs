@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace StreamHub.Identity;
 
@@ -30,9 +31,28 @@ internal sealed class JwtOptions
     [Required(ErrorMessage = "{0} must not be empty")]
     public string TierClaim { get; set; } = "tier";
 
+    /// <summary>
+    /// The claim listing the models the caller may use (a JSON array, or names separated by spaces or commas);
+    /// a token without it falls back to the configured tenant of the same name (<c>Tenants:N:Models</c>), else any.
+    /// </summary>
+    [Required(ErrorMessage = "{0} must not be empty")]
+    public string ModelsClaim { get; set; } = "models";
+
     /// <summary>How far a token's lifetime may stretch for clocks that disagree.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "{0} must be between {1} and {2}")]
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The limits of a JWT tenant that no <c>Tenants:N</c> entry of the same name describes (one with that name
+    /// lends its own): an issuer can mint any number of tenant names, and none may spend without bound.
+    /// </summary>
+    [ValidateObjectMembers]
+    public CallerLimitsOptions DefaultLimits { get; set; } = new()
+    {
+        RequestsPerMinute = 600,
+        TokensPerMinute = 1_000_000,
+        MaxConcurrentStreams = 32,
+    };
 
     public bool Enabled => !string.IsNullOrEmpty(SigningKey) || !string.IsNullOrEmpty(Authority);
 

@@ -9,7 +9,7 @@ internal sealed class TenantOptions
     private const string Limit = "{0} must be at least 1 (or absent for no limit).";
 
     [Required(ErrorMessage = "{0} must be set.")]
-    [RegularExpression("^[A-Za-z0-9_.-]{1,64}$", ErrorMessage = "{0} must be 1 to 64 characters of A-Z, a-z, 0-9, '_', '.' or '-'.")]
+    [RegularExpression(TenantNames.Pattern, ErrorMessage = "{0} must be 1 to 64 characters of A-Z, a-z, 0-9, '_', '.' or '-'.")]
     public string Name { get; set; } = "";
 
     /// <summary>The tenant's bearer key; compared in constant time, never logged or shown.</summary>
@@ -27,4 +27,7 @@ internal sealed class TenantOptions
 
     [Range(1, int.MaxValue, ErrorMessage = Limit)]
     public int? MaxConcurrentStreams { get; set; }
+
+    /// <summary><c>Tenants:N:Models:K</c>: the client-facing models the tenant may use; empty (the default): any.</summary>
+    public List<string> Models { get; set; } = [];
 }

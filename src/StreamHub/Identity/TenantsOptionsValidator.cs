@@ -2,7 +2,9 @@ using StreamHub.Validation;
 
 namespace StreamHub.Identity;
 
-/// <summary>The <c>Tenants:N</c> rules across entries (names and keys unique); each message names the exact key.</summary>
+/// <summary>
+/// The <c>Tenants:N</c> rules across entries (names and keys unique, no reserved name, model names set); each message names the exact key.
+/// </summary>
 internal sealed class TenantsOptionsValidator() : SettingsValidator<TenantsOptions>(TenantsOptions.Section)
 {
     protected override void CheckFields(TenantsOptions options, List<string> failures)
@@ -12,6 +14,11 @@ internal sealed class TenantsOptionsValidator() : SettingsValidator<TenantsOptio
         for (var i = 0; i < options.Tenants.Count; i++)
         {
             var tenant = options.Tenants[i];
+            if (TenantNames.IsReserved(tenant.Name))
+            {
+                failures.Add($"Tenants:{i}:Name '{tenant.Name}' is reserved for callers without a key; choose another name.");
+            }
+
             if (!names.Add(tenant.Name))
             {
                 failures.Add($"Tenants:{i}:Name '{tenant.Name}' is used by another tenant.");
@@ -21,6 +28,14 @@ internal sealed class TenantsOptionsValidator() : SettingsValidator<TenantsOptio
             if (!keys.Add(tenant.ApiKey))
             {
                 failures.Add($"Tenants:{i}:ApiKey is the same as another tenant's.");
+            }
+
+            for (var k = 0; k < tenant.Models.Count; k++)
+            {
+                if (string.IsNullOrWhiteSpace(tenant.Models[k]))
+                {
+                    failures.Add($"Tenants:{i}:Models:{k} must name a model.");
+                }
             }
         }
     }

@@ -21,6 +21,8 @@ internal static class ObservabilityExtensions
     public static IHostApplicationBuilder AddObservability(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSettings<PricingOptions, PricingOptionsValidator>(PricingOptions.Section);
+        builder.Services.AddSettings<ObservabilityOptions, ObservabilityOptionsValidator>(ObservabilityOptions.Section);
+        builder.Services.AddSingleton<MetricsKeyCheck>();
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         // The id is made now, for the metrics' resource; when the process started is read from the clock.
@@ -48,15 +50,23 @@ internal static class ObservabilityExtensions
         return builder;
     }
 
-    /// <summary><c>/metrics</c> (Prometheus), <c>/health/live</c> and <c>/health/ready</c>, all anonymous.</summary>
+    /// <summary>
+    /// <c>/metrics</c> (Prometheus; it needs <c>Observability:MetricsApiKey</c> as a bearer token when that is set),
+    /// <c>/health/live</c> and <c>/health/ready</c> (anonymous).
+    /// </summary>
     public static IEndpointRouteBuilder MapObservability(this IEndpointRouteBuilder app)
     {
         // Creates the meter now, so the observable instruments exist before the first stream.
         _ = app.ServiceProvider.GetRequiredService<StreamTelemetry>();
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        var metricsKey = app.ServiceProvider.GetRequiredService<MetricsKeyCheck>();
+        app.MapPrometheusScrapingEndpoint("/metrics", meterProvider: null, branch => branch.Use(metricsKey.InvokeAsync), optionsName: null);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = static _ => false })
             .WithName("HealthLive").WithDisplayName("Liveness").WithTags("Health");
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = static check => check.Tags.Contains(ReadyTag) })
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+            {
+                Predicate = static check => check.Tags.Contains(ReadyTag),
+                ResponseWriter = HealthReportWriter.WriteAsync,
+            })
             .WithName("HealthReady").WithDisplayName("Readiness").WithTags("Health");
         return app;
     }

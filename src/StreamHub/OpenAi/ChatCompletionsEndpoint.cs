@@ -21,7 +21,7 @@ internal sealed class ChatCompletionsEndpoint(
     CompletionPipeline pipeline,
     CallerResolver callers,
     IOptions<StreamingOptions> limits,
-    IOptions<UpstreamOptions> upstream,
+    ModelCatalog catalog,
     TimeProvider time,
     ILogger<ChatCompletionsEndpoint> logger)
 {
@@ -39,18 +39,19 @@ internal sealed class ChatCompletionsEndpoint(
             request = body.Request;
             scope = logger.BeginScope(new RequestLogScope(request.RequestId, caller.Tenant));
             var progress = new CompletionProgress();
-            var model = request.Model ?? upstream.Value.Model;
+            var model = request.Model ?? catalog.DefaultModel;
             events = pipeline.RunAsync(request, caller, progress, cancellationToken).GetAsyncEnumerator(cancellationToken);
             var any = await events.MoveNextAsync();
             if (body.Stream)
             {
-                // By the first event the upstream has said which model answers; every chunk repeats it.
-                writer = StartEvents(http, request, progress.Model ?? model, progress);
+                // By the first event the upstream has said which model answers (else the name its region was
+                // asked for: a mapped name, a fallback's); every chunk repeats it.
+                writer = StartEvents(http, request, progress.Model ?? progress.UpstreamModel ?? model, progress);
                 await StreamAsync(http, body, writer, events, any);
             }
             else
             {
-                await CompleteAsync(http, request, progress.Model ?? model, events, any, progress);
+                await CompleteAsync(http, request, progress.Model ?? progress.UpstreamModel ?? model, events, any, progress);
             }
         }
         catch (Exception ex) when (ex is not BadHttpRequestException)
@@ -87,6 +88,9 @@ internal sealed class ChatCompletionsEndpoint(
         StreamHubException failure;
         switch (ex)
         {
+            case BodyTooLargeException tooLarge:
+                await tooLarge.Error.ExecuteAsync(http);
+                return;
             case StreamHubException coded:
                 failure = coded;
                 break;
@@ -175,6 +179,11 @@ internal sealed class ChatCompletionsEndpoint(
         {
             http.Response.Headers[OpenAiHeaders.Region] = region;
         }
+
+        if (progress.RoutedModel is { } model)
+        {
+            http.Response.Headers[OpenAiHeaders.Model] = model;
+        }
     }
 
     /// <summary>
@@ -190,6 +199,6 @@ internal sealed class ChatCompletionsEndpoint(
                 : new StreamHubException(ErrorCodes.Unauthorized, "the API key is not known; send a tenant key as Authorization: Bearer <key>");
         }
 
-        return callers.Resolve(http.User);
+        return callers.Resolve(http);
     }
 }

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using StreamHub.Contracts;
 using StreamHub.Identity;
 using StreamHub.Upstream;
@@ -7,24 +6,32 @@ using StreamHub.Upstream;
 namespace StreamHub.OpenAi;
 
 /// <summary>
-/// <c>GET /v1/models</c>: the models this StreamHub is configured to send upstream, in OpenAI's list shape.
-/// Today that is <c>Upstream:Model</c>, the one used when a request names none; a request may still name
-/// another model, which is passed upstream as it is.
+/// <c>GET /v1/models</c>: the client-facing models the caller may use (<c>Upstream:Model</c> first, then every name a
+/// region maps, within the caller's <c>Tenants:N:Models</c>), in OpenAI's list shape, each <c>owned_by</c> the regions
+/// that serve it. A region without <c>Models</c> serves any name as asked, so with one the list is what is configured,
+/// not all a caller may ask for.
 /// </summary>
 internal static class ModelsEndpoint
 {
-    public static Results<JsonHttpResult<ModelList>, OpenAiError> List(HttpContext http, CallerResolver callers, IOptions<UpstreamOptions> upstream)
+    public static Results<JsonHttpResult<ModelList>, OpenAiError> List(HttpContext http, CallerResolver callers, ModelAccess access, ModelCatalog catalog)
     {
+        Caller caller;
         try
         {
-            _ = ChatCompletionsEndpoint.ResolveCaller(http, callers);
+            caller = ChatCompletionsEndpoint.ResolveCaller(http, callers);
         }
         catch (StreamHubException ex)
         {
             return new OpenAiError(ex);
         }
 
-        var card = new ModelCard(upstream.Value.Model, "model", 0, "streamhub");
-        return TypedResults.Json(new ModelList("list", [card]), OpenAiJsonContext.Default.ModelList);
+        var cards = new List<ModelCard>();
+        foreach (var name in catalog.Listed(access.AllowedModels(caller)))
+        {
+            var owners = catalog.Find(name)!.Selector.Regions.Select(static r => r.Name);
+            cards.Add(new ModelCard(name, "model", 0, string.Join(",", owners)));
+        }
+
+        return TypedResults.Json(new ModelList("list", cards), OpenAiJsonContext.Default.ModelList);
     }
 }

@@ -16,7 +16,7 @@ internal sealed record OpenAiBody(CompletionRequest Request, bool Stream, bool I
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(http.Body, default, cancellationToken);
+            document = await LimitedBody.ParseAsync(http, limits.MaxRequestBytes, cancellationToken);
         }
         catch (JsonException)
         {

@@ -7,11 +7,12 @@ namespace StreamHub.OpenAi;
 /// <summary>
 /// A contract failure in OpenAI's error shape, <c>{"error":{"message","type","param","code"}}</c>, with the
 /// contract code as <c>code</c>, the HTTP status an OpenAI client branches on, and <c>Retry-After</c>
-/// (whole seconds) where the failure knows when to come back.
+/// (whole seconds) where the failure knows when to come back. <paramref name="status"/> overrides the code's
+/// status where HTTP has a more precise one (413 for a body over the limit).
 /// </summary>
-internal sealed class OpenAiError(StreamHubException failure) : IResult, IStatusCodeHttpResult
+internal sealed class OpenAiError(StreamHubException failure, int? status = null) : IResult, IStatusCodeHttpResult
 {
-    public int StatusCode => StatusOf(failure.Code);
+    public int StatusCode => status ?? StatusOf(failure.Code);
 
     int? IStatusCodeHttpResult.StatusCode => StatusCode;
 

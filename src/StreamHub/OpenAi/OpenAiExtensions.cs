@@ -37,7 +37,7 @@ internal static class OpenAiExtensions
 
         v1.MapGet("/models", ModelsEndpoint.List)
             .WithName("ListModels")
-            .WithSummary("The models StreamHub is configured to use, in OpenAI's list shape.");
+            .WithSummary("The models the caller may use, in OpenAI's list shape, each owned_by the regions that serve it.");
         return app;
     }
 }

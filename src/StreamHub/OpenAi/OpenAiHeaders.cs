@@ -17,4 +17,7 @@ internal static class OpenAiHeaders
 
     /// <summary>The upstream region that served the request (response only).</summary>
     public const string Region = "X-StreamHub-Region";
+
+    /// <summary>The client-facing model that answered: the request's, or a fallback (response only; the body's <c>model</c> is the region's name for it).</summary>
+    public const string Model = "X-StreamHub-Model";
 }

@@ -1,5 +1,6 @@
 using StreamHub.Contracts;
 using StreamHub.Fanout;
+using StreamHub.Identity;
 
 namespace StreamHub.Streaming;
 
@@ -19,7 +20,7 @@ internal sealed class ActiveRequest : IDisposable
     internal ActiveRequest(
         ActiveRequests owner,
         string id,
-        string tenant,
+        Caller caller,
         Priority priority,
         TimeProvider timeProvider,
         TimeSpan? resumeGrace,
@@ -27,7 +28,9 @@ internal sealed class ActiveRequest : IDisposable
     {
         _owner = owner;
         Id = id;
-        Tenant = tenant;
+        Tenant = caller.Tenant;
+        Scope = caller.Scope;
+        LimitKey = caller.LimitKey;
         Priority = priority;
         CreatedAt = timeProvider.GetUtcNow();
         _cancel = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
@@ -42,13 +45,20 @@ internal sealed class ActiveRequest : IDisposable
 
     public string Id { get; }
 
-    /// <summary>Tenant and id: what names it among the requests in flight.</summary>
-    public RequestKey Key => new(Tenant, Id);
+    /// <summary>Scope and id: what names it among the requests in flight.</summary>
+    public RequestKey Key => new(Scope, Id);
 
     /// <summary>The token of the call that started it: tells this request from another one with the same id.</summary>
     public CancellationToken CallerToken { get; }
 
+    /// <summary>The name operators see: the tenant, or "anonymous".</summary>
     public string Tenant { get; }
+
+    /// <summary>What owns the id (<see cref="Caller.Scope"/>): the tenant, or one anonymous connection.</summary>
+    public string Scope { get; }
+
+    /// <summary>What its limits and its place in the admission queue count against (<see cref="Caller.LimitKey"/>).</summary>
+    public string LimitKey { get; }
 
     public Priority Priority { get; }
 

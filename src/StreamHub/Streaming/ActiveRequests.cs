@@ -5,10 +5,10 @@ using StreamHub.Identity;
 namespace StreamHub.Streaming;
 
 /// <summary>
-/// Every request from the moment it is admitted for validation until it ends, by tenant and id: what operators
-/// list and abort, what shutdown ends, what a tenant may end with <c>Abort</c>, and where a request's running
-/// figures live. A tenant only ever meets its own ids here: "already in flight", aborts and lookups never
-/// reach another tenant's request of the same id.
+/// Every request from the moment it is admitted for validation until it ends, by scope (<see cref="Caller.Scope"/>:
+/// the tenant, or one anonymous connection) and id: what operators list and abort, what shutdown ends, what a
+/// caller may end with <c>Abort</c>, and where a request's running figures live. A caller only ever meets its own
+/// ids here: "already in flight", aborts and lookups never reach another scope's request of the same id.
 /// </summary>
 internal sealed class ActiveRequests(TimeProvider timeProvider)
 {
@@ -19,14 +19,14 @@ internal sealed class ActiveRequests(TimeProvider timeProvider)
 
     public int Count => _requests.Count;
 
-    /// <summary>Registers a request; an id the same tenant already has in flight is the caller's mistake.</summary>
+    /// <summary>Registers a request; an id the same scope already has in flight is the caller's mistake.</summary>
     /// <param name="resumeGrace">
     /// For a resumable request, how long it outlives its caller (so it can be picked up with Watch);
     /// null ends it as soon as the caller goes.
     /// </param>
     public ActiveRequest Register(CompletionRequest request, Caller caller, Priority priority, TimeSpan? resumeGrace, CancellationToken callerToken)
     {
-        var active = new ActiveRequest(this, request.RequestId, caller.Tenant, priority, timeProvider, resumeGrace, callerToken);
+        var active = new ActiveRequest(this, request.RequestId, caller, priority, timeProvider, resumeGrace, callerToken);
         if (!_requests.TryAdd(active.Key, active))
         {
             active.Dispose();

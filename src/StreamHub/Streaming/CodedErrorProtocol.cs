@@ -3,21 +3,20 @@ using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
-using StreamHub.Contracts;
 
 namespace StreamHub.Streaming;
 
 /// <summary>
-/// Wraps a hub protocol so that every error a client receives starts with its contract code. SignalR
-/// prefixes a <see cref="HubException"/>'s message with "An error occurred on the server while streaming
-/// results. HubException: ", and answers an argument it cannot bind with a generic "Failed to invoke"
-/// sentence; the contract promises "code: sentence". Only completion messages carrying an error are
-/// rewritten; every other message passes through untouched.
+/// Wraps a hub protocol so that every call gets an answer with a contract code and the connection goes on.
+/// Reading: a message the inner protocol cannot parse would close the connection; it is answered with
+/// <c>invalid_request</c> instead (<see cref="UnreadableMessage"/>), and a message of a type the protocol does
+/// not know is skipped without stalling the messages behind it. Writing: SignalR prefixes a
+/// <see cref="HubException"/>'s message with its own sentence and answers a call it cannot run without a code;
+/// completion errors are reworded as the contract promises, "code: sentence" (<see cref="HubErrorWording"/>).
+/// Every other message passes through untouched.
 /// </summary>
 internal sealed class CodedErrorProtocol(IHubProtocol inner) : IHubProtocol
 {
-    private const string HubExceptionMarker = "HubException: ";
-
     public string Name => inner.Name;
 
     public int Version => inner.Version;
@@ -27,7 +26,28 @@ internal sealed class CodedErrorProtocol(IHubProtocol inner) : IHubProtocol
     public bool IsVersionSupported(int version) => inner.IsVersionSupported(version);
 
     public bool TryParseMessage(ref ReadOnlySequence<byte> input, IInvocationBinder binder, [NotNullWhen(true)] out HubMessage? message)
-        => inner.TryParseMessage(ref input, binder, out message);
+    {
+        var before = input;
+        try
+        {
+            if (inner.TryParseMessage(ref input, binder, out message))
+            {
+                return true;
+            }
+        }
+        catch (Exception ex) when (input.Length < before.Length)
+        {
+            // The protocol took the message off the input before it failed to read it: answer it and go on.
+            // (A failure before that, such as a length prefix over 2 GB, leaves nothing to skip to: it still closes.)
+            message = UnreadableMessage.Answer(before.Slice(0, before.Length - input.Length), TransferFormat, ex);
+            return true;
+        }
+
+        // A whole message of a type the protocol does not know was consumed and dropped: say so with a message
+        // SignalR ignores, or the messages behind it in the same read would wait for more input.
+        message = input.Length < before.Length ? PingMessage.Instance : null;
+        return message is not null;
+    }
 
     public void WriteMessage(HubMessage message, IBufferWriter<byte> output) => inner.WriteMessage(Rewrite(message), output);
 
@@ -40,31 +60,9 @@ internal sealed class CodedErrorProtocol(IHubProtocol inner) : IHubProtocol
             return message;
         }
 
-        var coded = Code(error);
+        var coded = HubErrorWording.HasCode(error) ? error : HubErrorWording.Code(error);
         return ReferenceEquals(coded, error)
             ? message
             : new CompletionMessage(completion.InvocationId!, coded, result: null, hasResult: false) { Headers = completion.Headers };
-    }
-
-    /// <summary>The error as the contract words it: "code: sentence".</summary>
-    internal static string Code(string error)
-    {
-        var marker = error.IndexOf(HubExceptionMarker, StringComparison.Ordinal);
-        if (marker >= 0)
-        {
-            return error[(marker + HubExceptionMarker.Length)..];
-        }
-
-        if (error.StartsWith("Failed to invoke", StringComparison.Ordinal) || error.StartsWith("Invocation provides", StringComparison.Ordinal))
-        {
-            return $"{ErrorCodes.InvalidRequest}: the call's arguments do not fit the method; send one request object, e.g. Stream({{ \"prompt\": \"Hello\" }})";
-        }
-
-        if (error.StartsWith("Unknown hub method", StringComparison.Ordinal) || error.StartsWith("Method does not exist", StringComparison.Ordinal))
-        {
-            return $"{ErrorCodes.InvalidRequest}: {error}";
-        }
-
-        return error;
     }
 }

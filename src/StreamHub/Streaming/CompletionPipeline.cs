@@ -24,9 +24,9 @@ internal sealed class CompletionPipeline(
     IOptions<FanoutOptions> fanoutOptions,
     UpstreamClient upstream,
     IStreamAdmission admission,
-    TenantLimits tenantLimits,
-    ApiKeyDirectory tenants,
-    IOptions<UpstreamOptions> upstreamOptions,
+    ITenantLimits tenantLimits,
+    IResumableJournal resumables,
+    ModelAccess models,
     StreamTelemetry telemetry,
     CostCalculator pricing,
     ILogger<CompletionPipeline> logger)
@@ -40,13 +40,28 @@ internal sealed class CompletionPipeline(
     /// as <see cref="StreamHubException"/> (the contract code), the caller's own cancellation as
     /// <see cref="OperationCanceledException"/>.
     /// </summary>
-    public async IAsyncEnumerable<CompletionEvent> RunAsync(
+    public IAsyncEnumerable<CompletionEvent> RunAsync(
         CompletionRequest request,
         Caller caller,
         IStreamProgress progress,
+        CancellationToken cancellationToken)
+        => RunAsync(request, caller, progress, afterSeq: null, cancellationToken);
+
+    /// <summary>
+    /// Goes on with a request another instance began (a survivor finishing a resumable request whose instance
+    /// died): its watch stream and group messages continue from <paramref name="afterSeq"/>.
+    /// </summary>
+    public IAsyncEnumerable<CompletionEvent> ContinueAsync(CompletionRequest request, Caller caller, long afterSeq, CancellationToken cancellationToken)
+        => RunAsync(request, caller, NoProgress.Instance, afterSeq, cancellationToken);
+
+    private async IAsyncEnumerable<CompletionEvent> RunAsync(
+        CompletionRequest request,
+        Caller caller,
+        IStreamProgress progress,
+        long? afterSeq,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var run = Start(request, caller, progress, cancellationToken);
+        var run = Start(request, caller, progress, afterSeq, cancellationToken);
         try
         {
             while (await run.MoveNextAsync())
@@ -62,7 +77,8 @@ internal sealed class CompletionPipeline(
         }
     }
 
-    private RequestRun Start(CompletionRequest request, Caller caller, IStreamProgress progress, CancellationToken cancellationToken)
+    /// <param name="afterSeq">Null for a new request; a survivor's continuation: the last seq the dead instance published.</param>
+    private RequestRun Start(CompletionRequest request, Caller caller, IStreamProgress progress, long? afterSeq, CancellationToken cancellationToken)
     {
         var priority = EffectivePriority(request, caller);
         var grace = request.Resumable ? fanoutOptions.Value.ResumeGrace : (TimeSpan?)null;
@@ -70,7 +86,9 @@ internal sealed class CompletionPipeline(
         var observed = telemetry.Begin(request.RequestId, caller.Tenant, priority, cancellationToken);
         try
         {
-            var fan = fanout.Begin(request.RequestId, caller.Tenant, request.Group);
+            var fan = afterSeq is { } seq
+                ? fanout.Continue(request.RequestId, caller.Scope, request.Group, seq)
+                : fanout.Begin(request.RequestId, caller.Scope, request.Group);
             active.Fanout = fan;
             var events = StreamAsync(request, caller, priority, new Tracker(progress, active), active, fan, observed).GetAsyncEnumerator(active.Token);
             return new RequestRun(active, observed, fan, events, request.Resumable, logger);
@@ -93,15 +111,18 @@ internal sealed class CompletionPipeline(
         StreamObservation observed)
     {
         var cancellationToken = active.Token;
-        var estimate = EstimateTokens(request);
-        if (!tenantLimits.TryAcquire(caller.Tenant, LimitsOf(caller), estimate, out var tenantLease, out var limited))
-        {
-            throw limited!.ToException();
-        }
 
-        using var _ = tenantLease;
+        // The model and its fallbacks, before any limit or permit is taken: forbidden or unserved models fail here.
+        var model = request.Model ?? upstream.Catalog.DefaultModel;
+        var plan = upstream.Catalog.Plan(model, models.AllowedModels(caller));
+
+        // Recorded so that, should this instance die, a survivor finishes it (with Admission:Scope=Cluster).
+        await using var journal = request.Resumable
+            ? await resumables.BeginAsync(new ResumableRecord(request, caller.Tenant, caller.Tier, caller.IsAnonymous, caller.Scope, caller.LimitKey, caller.Limits, caller.Models), cancellationToken)
+            : null;
+        using var tenantLease = await tenantLimits.AcquireAsync(caller.LimitKey, LimitsOf(caller), EstimateTokens(request), cancellationToken);
         fan.OpenWatch();
-        var ticket = new AdmissionTicket(request.RequestId, caller.Tenant, priority, new QueueReporter(progress));
+        var ticket = new AdmissionTicket(request.RequestId, caller.LimitKey, priority, new QueueReporter(progress));
         using var lease = await admission.AcquireAsync(ticket, 1, cancellationToken);
         if (AdmissionLease.TryGetRejection(lease, out var rejection))
         {
@@ -111,12 +132,11 @@ internal sealed class CompletionPipeline(
 
         observed.Admitted();
 
-        var model = request.Model ?? upstreamOptions.Value.Model;
         var call = UpstreamCall.For(request, model);
         UsageInfo? usage = null;
         string? finishReason = null;
         string? reportedModel = null;
-        await foreach (var chunk in upstream.StreamAsync(call, progress, cancellationToken))
+        await foreach (var chunk in upstream.StreamAsync(call, plan, progress, cancellationToken))
         {
             usage = chunk.Usage ?? usage;
             finishReason = chunk.FinishReason ?? finishReason;
@@ -145,13 +165,17 @@ internal sealed class CompletionPipeline(
             }
         }
 
-        yield return CompletionEvent.FinishOf(finishReason ?? FallbackFinishReason(request, usage), reportedModel ?? model);
+        yield return CompletionEvent.FinishOf(finishReason ?? FallbackFinishReason(request, usage), reportedModel ?? progress.UpstreamModel ?? model);
         if (usage is not null)
         {
-            tenantLease!.Correct(usage.TotalTokens);
-            var cost = pricing.CostOf(model, usage);
+            tenantLease.Correct(usage.TotalTokens);
+
+            // Priced as the model that answered: its region's name for it first, then its client-facing name.
+            var answered = progress.RoutedModel ?? model;
+            var sent = progress.UpstreamModel ?? model;
+            var cost = pricing.CostOf(sent, answered, usage);
             observed.Usage(usage, cost);
-            var report = UsageReport.From(usage, model, active.Region ?? "", cost);
+            var report = UsageReport.From(usage, sent, active.Region ?? "", cost);
             await progress.UsageAsync(report);
             yield return CompletionEvent.UsageOf(report);
         }
@@ -171,10 +195,11 @@ internal sealed class CompletionPipeline(
     internal static Priority EffectivePriority(CompletionRequest request, Caller caller)
         => request.Priority is { } asked && asked > caller.Tier ? asked : caller.Tier;
 
-    private TenantLimitSettings LimitsOf(Caller caller)
-        => caller.IsAnonymous || tenants.FindByName(caller.Tenant) is not { } tenant
-            ? TenantLimitSettings.Unlimited
-            : new TenantLimitSettings(tenant.RequestsPerMinute, tenant.TokensPerMinute, tenant.MaxConcurrentStreams);
+    /// <summary>
+    /// The caller's limits as its identity decided them: a tenant's own, a JWT tenant's defaults, or the limits
+    /// anonymous callers share per client address (<see cref="CallerResolver"/>).
+    /// </summary>
+    private static TenantLimitSettings LimitsOf(Caller caller) => caller.Limits;
 
     /// <summary>About four characters a token, plus the output the request allows.</summary>
     private static int EstimateTokens(CompletionRequest request)
@@ -186,10 +211,23 @@ internal sealed class CompletionPipeline(
         public void Report(int value) => _ = progress.QueuedAsync(value).AsTask();
     }
 
-    /// <summary>Records the region on the active request, and passes every event through.</summary>
+    /// <summary>Records the region on the active request and the model that answers, and passes every event through.</summary>
     private sealed class Tracker(IStreamProgress inner, ActiveRequest active) : IStreamProgress
     {
+        /// <summary>The client-facing model that answers (the request's or a fallback's); null before the stream opens.</summary>
+        public string? RoutedModel { get; private set; }
+
+        /// <summary>The name the answering region was asked for.</summary>
+        public string? UpstreamModel { get; private set; }
+
         public ValueTask QueuedAsync(int position) => inner.QueuedAsync(position);
+
+        public ValueTask RoutedAsync(string model, string upstreamModel)
+        {
+            RoutedModel = model;
+            UpstreamModel = upstreamModel;
+            return inner.RoutedAsync(model, upstreamModel);
+        }
 
         public ValueTask StartedAsync(string region)
         {

@@ -47,6 +47,19 @@ internal static partial class StreamRequestParser
     /// </summary>
     public static CompletionRequest Parse(JsonElement json, StreamingOptions limits, RequestShape shape)
     {
+        try
+        {
+            return ParseObject(json, limits, shape);
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json refuses to decode a string (or a property name) that holds a lone UTF-16 surrogate.
+            throw Invalid("the request holds text that is not valid Unicode (a lone UTF-16 surrogate such as \\ud800)");
+        }
+    }
+
+    private static CompletionRequest ParseObject(JsonElement json, StreamingOptions limits, RequestShape shape)
+    {
         if (json.ValueKind != JsonValueKind.Object)
         {
             throw Invalid("the request must be a JSON object such as { \"prompt\": \"Hello\" }");

@@ -20,6 +20,7 @@ internal static class StreamingExtensions
         builder.Services.AddSingleton<GroupMembers>();
         builder.Services.AddHostedService<ShutdownNotice>();
         builder.Services.AddHostedService<AbortListener>();
+        builder.Services.AddHostedService<ResumableTakeover>();
 
         builder.Services.AddSignalR(static o => o.EnableDetailedErrors = false)
             .AddMessagePackProtocol(); // optional for clients: JSON stays the default, .NET clients may choose MessagePack
@@ -54,6 +55,9 @@ internal static class StreamingExtensions
         app.MapHub<StreamingHub>(ApiKeyAuthenticationHandler.HubPath, o =>
         {
             o.AllowStatefulReconnects = true;
+
+            // A connection authenticated by a JWT ends when the token does (API keys carry no expiry).
+            o.CloseOnAuthenticationExpiration = true;
         }).RequireAuthorization(IdentityClaims.HubCallerPolicy).RequireCors(Cors.CorsExtensions.BrowserPolicy);
         return app;
     }

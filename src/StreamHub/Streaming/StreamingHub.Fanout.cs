@@ -6,11 +6,11 @@ using StreamHub.Identity;
 
 namespace StreamHub.Streaming;
 
-/// <summary>The hub's fan-out methods: tenant-scoped groups and watching a request from any instance.</summary>
+/// <summary>The hub's fan-out methods: groups of the caller's scope and watching a request from any instance.</summary>
 internal sealed partial class StreamingHub
 {
     /// <summary>
-    /// Joins the caller to its tenant's group <paramref name="name"/>: it then receives GroupToken, GroupEvent and
+    /// Joins the caller to its scope's group <paramref name="name"/>: it then receives GroupToken, GroupEvent and
     /// GroupCompleted. At most <c>Fanout:MaxGroupsPerConnection</c> groups a connection (<c>rate_limited:</c> beyond).
     /// </summary>
     public async Task JoinGroup(string name)
@@ -40,20 +40,20 @@ internal sealed partial class StreamingHub
 
     /// <summary>
     /// Streams a request's events after <paramref name="afterSeq"/> (0 replays from the start), then the live
-    /// ones, then its end, from any instance. Only the request's tenant may watch it.
+    /// ones, then its end, from any instance. Only the request's own scope (its tenant, or its anonymous connection) may watch it.
     /// </summary>
     public ChannelReader<StreamEvent> Watch(string requestId, long afterSeq, CancellationToken cancellationToken)
     {
         var channel = NewChannel<StreamEvent>();
         try
         {
-            var caller = callers.Resolve(Context.User);
+            var caller = callers.Resolve(Context);
             if (requestId is null || !StreamRequestParser.IsRequestId(requestId) || afterSeq < 0)
             {
                 throw new StreamHubException(ErrorCodes.InvalidRequest, "Watch needs a requestId ([A-Za-z0-9_-]{1,64}) and afterSeq >= 0");
             }
 
-            _ = WatchPumpAsync(watches.WatchAsync(requestId, caller.Tenant, afterSeq, cancellationToken), channel.Writer, cancellationToken);
+            _ = WatchPumpAsync(watches.WatchAsync(requestId, caller.Scope, afterSeq, cancellationToken), channel.Writer, cancellationToken);
         }
         catch (StreamHubException ex)
         {
@@ -80,16 +80,19 @@ internal sealed partial class StreamingHub
         }
     }
 
-    /// <summary>The caller's tenant-scoped group for <paramref name="name"/> (a coded failure for a bad name).</summary>
+    /// <summary>
+    /// The SignalR group <paramref name="name"/> of the caller's scope (its tenant, or its own anonymous connection);
+    /// a coded failure for a bad name.
+    /// </summary>
     private string ScopedGroup(string name)
     {
-        var caller = callers.Resolve(Context.User);
+        var caller = callers.Resolve(Context);
         if (name is null || !StreamRequestParser.IsGroup(name))
         {
             throw new StreamHubException(
                 ErrorCodes.InvalidRequest, "group must be 1 to 64 characters of A-Z, a-z, 0-9, '_', '-', '.' or ':'");
         }
 
-        return GroupNames.For(caller.Tenant, name);
+        return GroupNames.For(caller.Scope, name);
     }
 }

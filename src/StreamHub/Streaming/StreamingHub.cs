@@ -75,13 +75,13 @@ internal sealed partial class StreamingHub(
     {
         try
         {
-            var caller = callers.Resolve(Context.User);
+            var caller = callers.Resolve(Context);
             if (requestId is null || !StreamRequestParser.IsRequestId(requestId))
             {
                 throw new StreamHubException(ErrorCodes.InvalidRequest, "Abort needs a requestId ([A-Za-z0-9_-]{1,64})");
             }
 
-            var key = new RequestKey(caller.Tenant, requestId);
+            var key = new RequestKey(caller.Scope, requestId);
             return requests.TryAbort(key, ErrorCodes.Aborted, ActiveRequests.EndedByTenant) || await aborts.RelayAsync(key);
         }
         catch (StreamHubException ex)
@@ -108,7 +108,7 @@ internal sealed partial class StreamingHub(
         try
         {
             var parsed = StreamRequestParser.ParseArgument(request, limits);
-            var caller = callers.Resolve(Context.User);
+            var caller = callers.Resolve(Context);
             var counter = StreamCounter(Context);
             if (Interlocked.Increment(ref counter.Value) > limits.MaxStreamsPerConnection)
             {
@@ -120,7 +120,7 @@ internal sealed partial class StreamingHub(
 
             var events = pipeline.RunAsync(parsed, caller, new HubProgress(Clients.Caller, parsed.RequestId), cancellationToken);
             _ = PumpAsync(events, writer, project, counter, new RequestLogScope(parsed.RequestId, caller.Tenant), cancellationToken);
-            requests.EndOnCancel(new RequestKey(caller.Tenant, parsed.RequestId), Context.ConnectionAborted, cancellationToken);
+            requests.EndOnCancel(new RequestKey(caller.Scope, parsed.RequestId), Context.ConnectionAborted, cancellationToken);
             return true;
         }
         catch (StreamHubException ex)

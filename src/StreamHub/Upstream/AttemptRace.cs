@@ -1,14 +1,14 @@
 namespace StreamHub.Upstream;
 
 /// <summary>
-/// One open of a request's stream, shared by the retry's attempts and, with hedging, by attempts that run at
+/// One open of a request's stream on the regions of one model (<see cref="ModelRoute"/>), shared by the retry's attempts and, with hedging, by attempts that run at
 /// once (a hedge claims its region while the first attempt runs, so every member is guarded): the regions
 /// tried so far, the regions of the current race (one retry attempt: the first region and its hedges), the
 /// streams that reached a first token, and the first failure no other region can help with.
 /// </summary>
 internal sealed class AttemptRace(
     UpstreamAttemptRunner runner,
-    RegionSelector selector,
+    ModelRoute route,
     TimeProvider timeProvider,
     UpstreamRequestScope scope,
     RequestBodies bodies)
@@ -64,14 +64,14 @@ internal sealed class AttemptRace(
     {
         lock (_gate)
         {
-            return selector.HasUntried(_tried);
+            return route.Selector.HasUntried(_tried);
         }
     }
 
     /// <summary>The first attempt of a race (one retry attempt): the best region now, tried ones as a fallback.</summary>
     public async ValueTask<UpstreamStream> RunFirstAsync(CancellationToken token)
     {
-        var region = Claim(hedge: false) ?? throw UpstreamFailureClassifier.NoRegion(selector.SoonestReopen(timeProvider));
+        var region = Claim(hedge: false) ?? throw UpstreamFailureClassifier.NoRegion(route.Selector.SoonestReopen(timeProvider), route.Model);
         return await RunAsync(region, token);
     }
 
@@ -86,8 +86,8 @@ internal sealed class AttemptRace(
     {
         try
         {
-            // The region's own name for the model comes with the model catalog; until then every region gets the caller's.
-            var stream = await runner.OpenAsync(region, bodies.For(bodies.Call.Model), scope, token);
+            // Each region gets the model under its own name (Upstream:Regions:N:Models); each name's body is written once.
+            var stream = await runner.OpenAsync(region, route, bodies.For(route.UpstreamNameFor(region)), scope, token);
             lock (_gate)
             {
                 _opened.Add(stream);
@@ -140,7 +140,7 @@ internal sealed class AttemptRace(
 
             while (true)
             {
-                var region = selector.Pick(_tried, hedge ? _race : null);
+                var region = route.Selector.Pick(_tried, hedge ? _race : null);
                 if (region is null)
                 {
                     return null;

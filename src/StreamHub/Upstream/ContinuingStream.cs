@@ -19,6 +19,7 @@ internal sealed class ContinuingStream(
     SecretScrubber scrubber,
     ILogger logger,
     UpstreamCall call,
+    IReadOnlyList<ModelRoute> plan,
     IStreamProgress progress,
     UpstreamRequestScope scope) : IAsyncDisposable
 {
@@ -38,10 +39,11 @@ internal sealed class ContinuingStream(
     private bool _finished;
     private bool _ended;
 
-    /// <summary>Opens the first stream and tells the caller which region answers.</summary>
+    /// <summary>Opens the first stream and tells the caller which model and region answer.</summary>
     public async ValueTask OpenAsync()
     {
-        _stream = await opener.OpenAsync(call, avoid: null, scope);
+        _stream = await opener.OpenAsync(call, plan, avoid: null, scope);
+        await progress.RoutedAsync(_stream.Route.Model, _stream.UpstreamModel);
         await progress.StartedAsync(_stream.Region.Name);
         if (_stream.Model is { } model)
         {
@@ -160,12 +162,16 @@ internal sealed class ContinuingStream(
         await broken.DisposeAsync();
         _stream = resumed;
 
-        // The caller (and the operator's request list) learn which region continues the answer.
+        // The caller (and the operator's request list) learn which model and region continue the answer.
+        await progress.RoutedAsync(resumed.Route.Model, resumed.UpstreamModel);
         await progress.StartedAsync(resumed.Region.Name);
         return resumed;
     }
 
-    /// <summary>Asks a region, preferably not the one that failed, to go on from the partial answer; null when none could.</summary>
+    /// <summary>
+    /// Asks a region, preferably not the one that failed, to go on from the partial answer; the request's model
+    /// first, then its fallbacks. Null when none could.
+    /// </summary>
     private async ValueTask<UpstreamStream?> ContinueAsync(string partial, UpstreamRegion failed)
     {
         var continuation = call with
@@ -174,7 +180,7 @@ internal sealed class ContinuingStream(
         };
         try
         {
-            var stream = await opener.OpenAsync(continuation, failed, scope);
+            var stream = await opener.OpenAsync(continuation, plan, failed, scope);
             UpstreamLog.Continued(logger, failed.Name, stream.Region.Name, partial.Length);
             return stream;
         }

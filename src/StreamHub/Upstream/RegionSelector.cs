@@ -2,34 +2,60 @@ namespace StreamHub.Upstream;
 
 /// <summary>
 /// Picks the region for the next attempt: available regions only, ones this request has not tried yet
-/// first, then by configured priority, then by the EWMA of time to first token. Holds no per-request state,
-/// so concurrent attempts (hedges) may pick at once; the caller guards its own collections.
+/// first, then by configured priority; among the regions left, by <c>Weight</c> (a smooth weighted round
+/// robin, as nginx shares upstreams: every pick adds each candidate's weight to its running score, takes the
+/// highest score and charges it the candidates' total), ties going to the lower EWMA of time to first token.
+/// Holds no per-request state, so concurrent attempts (hedges) may pick at once; the caller guards its own
+/// collections.
 /// </summary>
 internal sealed class RegionSelector(IReadOnlyList<UpstreamRegion> regions)
 {
+    private readonly Lock _turns = new();
+
+    // The round robin's running score of each region, by index; only ever touched under _turns.
+    private readonly long[] _scores = new long[regions.Count];
+
     public IReadOnlyList<UpstreamRegion> Regions => regions;
 
     /// <summary>The best available region, never one of <paramref name="exclude"/> (a hedge skips the regions already racing).</summary>
     public UpstreamRegion? Pick(IReadOnlyCollection<UpstreamRegion> tried, IReadOnlyCollection<UpstreamRegion>? exclude = null)
     {
-        UpstreamRegion? best = null;
+        // The candidates are read once: a breaker may change between two looks, the pick must not.
+        Span<int> candidates = regions.Count <= 64 ? stackalloc int[regions.Count] : new int[regions.Count];
+        var count = 0;
         var bestTried = true;
-        foreach (var region in regions)
+        var bestPriority = int.MaxValue;
+        for (var i = 0; i < regions.Count; i++)
         {
+            var region = regions[i];
             if (!region.IsAvailable || (exclude is not null && Contains(exclude, region)))
             {
                 continue;
             }
 
             var wasTried = Contains(tried, region);
-            if (best is null || IsBetter(region, wasTried, best, bestTried))
+            var priority = region.Options.Priority;
+            if (count > 0)
             {
-                best = region;
-                bestTried = wasTried;
+                var rank = Rank(wasTried, priority, bestTried, bestPriority);
+                if (rank > 0)
+                {
+                    continue;
+                }
+
+                if (rank < 0)
+                {
+                    // A better rank: the candidates so far drop out.
+                    count = 0;
+                }
             }
+
+            bestTried = wasTried;
+            bestPriority = priority;
+            candidates[count++] = i;
         }
 
-        return best;
+        return count == 0 ? null : TakeTurn(candidates[..count]);
     }
 
     /// <summary>Whether a region other than the tried ones can take an attempt now.</summary>
@@ -80,19 +106,37 @@ internal sealed class RegionSelector(IReadOnlyList<UpstreamRegion> regions)
         return null;
     }
 
-    private static bool IsBetter(UpstreamRegion candidate, bool candidateTried, UpstreamRegion best, bool bestTried)
+    /// <summary>Negative when (a) ranks before (b): untried before tried, then the lower priority number.</summary>
+    private static int Rank(bool aTried, int aPriority, bool bTried, int bPriority)
+        => aTried != bTried ? (aTried ? 1 : -1) : aPriority.CompareTo(bPriority);
+
+    /// <summary>The weighted round robin among equally ranked <paramref name="candidates"/> (indexes into the regions).</summary>
+    private UpstreamRegion TakeTurn(ReadOnlySpan<int> candidates)
     {
-        if (candidateTried != bestTried)
+        if (candidates.Length == 1)
         {
-            return !candidateTried;
+            return regions[candidates[0]];
         }
 
-        if (candidate.Options.Priority != best.Options.Priority)
+        lock (_turns)
         {
-            return candidate.Options.Priority < best.Options.Priority;
-        }
+            long total = 0;
+            var chosen = -1;
+            foreach (var i in candidates)
+            {
+                var weight = regions[i].Options.Weight;
+                _scores[i] += weight;
+                total += weight;
+                if (chosen < 0 || _scores[i] > _scores[chosen]
+                    || (_scores[i] == _scores[chosen] && regions[i].TtftScore < regions[chosen].TtftScore))
+                {
+                    chosen = i;
+                }
+            }
 
-        return candidate.TtftScore < best.TtftScore;
+            _scores[chosen] -= total;
+            return regions[chosen];
+        }
     }
 
     private static bool Contains(IReadOnlyCollection<UpstreamRegion> tried, UpstreamRegion region)

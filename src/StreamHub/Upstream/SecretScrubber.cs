@@ -4,7 +4,7 @@ namespace StreamHub.Upstream;
 
 /// <summary>
 /// Removes secrets from text that came from outside (an upstream's error message may echo the key it was
-/// sent): every configured key, and anything shaped like a provider key.
+/// sent): every configured key, every region's further header and query value, and anything shaped like a provider key.
 /// </summary>
 internal sealed partial class SecretScrubber
 {
@@ -32,7 +32,7 @@ internal sealed partial class SecretScrubber
     {
         foreach (var child in configuration.GetChildren())
         {
-            if (child.Value is { Length: >= 6 } value && child.Key.EndsWith("Key", StringComparison.OrdinalIgnoreCase))
+            if (child.Value is { Length: >= 6 } value && (child.Key.EndsWith("Key", StringComparison.OrdinalIgnoreCase) || IsRegionExtra(child.Path)))
             {
                 secrets.Add(value);
             }
@@ -40,6 +40,11 @@ internal sealed partial class SecretScrubber
             Collect(child, secrets);
         }
     }
+
+    /// <summary>A region's further header or query value (<c>Upstream:Regions:N:Headers:&lt;name&gt;</c>, <c>:Query:&lt;name&gt;</c>): secret like the key.</summary>
+    private static bool IsRegionExtra(string path)
+        => path.StartsWith("Upstream:Regions:", StringComparison.OrdinalIgnoreCase)
+            && (path.Contains(":Headers:", StringComparison.OrdinalIgnoreCase) || path.Contains(":Query:", StringComparison.OrdinalIgnoreCase));
 
     [GeneratedRegex(@"\b(sk|pk|rk|key)[-_][A-Za-z0-9_\-*]{6,}", RegexOptions.CultureInvariant)]
     private static partial Regex KeyShape();

@@ -19,8 +19,9 @@ internal sealed class UpstreamAttemptRunner(
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
     private static readonly MediaTypeWithQualityHeaderValue EventStream = new("text/event-stream");
 
-    /// <summary>The region's stream, its first content event read; or an <see cref="UpstreamAttemptException"/>.</summary>
-    public async ValueTask<UpstreamStream> OpenAsync(UpstreamRegion region, byte[] body, UpstreamRequestScope scope, CancellationToken token)
+    /// <summary>The region's stream of <paramref name="route"/>'s model, its first content event read; or an <see cref="UpstreamAttemptException"/>.</summary>
+    public async ValueTask<UpstreamStream> OpenAsync(
+        UpstreamRegion region, ModelRoute route, byte[] body, UpstreamRequestScope scope, CancellationToken token)
     {
         var startedAt = timeProvider.GetTimestamp();
         var watchdog = new CancellationTokenSource(options.Timeouts.FirstToken, timeProvider);
@@ -29,13 +30,10 @@ internal sealed class UpstreamAttemptRunner(
         IAsyncEnumerator<SseItem<UpstreamChunk>>? events = null;
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(region.BaseUri, "chat/completions"));
+            using var request = new HttpRequestMessage(HttpMethod.Post, region.Endpoint.ChatCompletions);
             request.Content = new ByteArrayContent(body) { Headers = { ContentType = JsonContentType } };
             request.Headers.Accept.Add(EventStream);
-            if (!string.IsNullOrEmpty(region.Options.ApiKey))
-            {
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", region.Options.ApiKey);
-            }
+            region.Endpoint.Apply(request);
 
             var http = httpClientFactory.CreateClient(region.HttpClientName);
             response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, readToken.Token);
@@ -53,7 +51,7 @@ internal sealed class UpstreamAttemptRunner(
             // From here the idle timeout guards each read; the time the caller takes between reads is its own.
             watchdog.CancelAfter(Timeout.InfiniteTimeSpan);
             region.StreamOpened(timeProvider.GetElapsedTime(startedAt));
-            return new UpstreamStream(region, response, events, watchdog, readToken, first, options.Timeouts.Idle);
+            return new UpstreamStream(region, route, response, events, watchdog, readToken, first, options.Timeouts.Idle);
         }
         catch (Exception ex)
         {

@@ -14,7 +14,7 @@ namespace StreamHub.Upstream;
 /// </summary>
 internal sealed class UpstreamClient(
     IHttpClientFactory httpClientFactory,
-    RegionSelector selector,
+    ModelCatalog catalog,
     IOptions<UpstreamOptions> options,
     SecretScrubber scrubber,
     TimeProvider timeProvider,
@@ -24,25 +24,32 @@ internal sealed class UpstreamClient(
 
     private readonly StreamOpener _opener = new(
         new UpstreamAttemptRunner(httpClientFactory, options.Value, scrubber, timeProvider, logger),
-        selector,
         options.Value,
         timeProvider,
         logger);
 
-    public RegionSelector Regions => selector;
+    public RegionSelector Regions => catalog.Regions;
+
+    public ModelCatalog Catalog => catalog;
+
+    /// <summary>As <see cref="StreamAsync(UpstreamCall, IReadOnlyList{ModelRoute}, IStreamProgress, CancellationToken)"/>, for the call's model and its fallbacks.</summary>
+    public IAsyncEnumerable<UpstreamChunk> StreamAsync(UpstreamCall call, IStreamProgress progress, CancellationToken cancellationToken)
+        => StreamAsync(call, catalog.Plan(call.Model, allowed: null), progress, cancellationToken);
 
     /// <summary>
-    /// The completion's events, starting with the first one that carries text (or the finish). Ends
+    /// The completion's events on the first model of <paramref name="plan"/> that answers (<see cref="ModelCatalog.Plan"/>),
+    /// starting with the first one that carries text (or the finish). Ends
     /// normally only on <c>[DONE]</c> or a finish reason; every other end throws a
     /// <see cref="StreamHubException"/> with its contract code.
     /// </summary>
     public async IAsyncEnumerable<UpstreamChunk> StreamAsync(
         UpstreamCall call,
+        IReadOnlyList<ModelRoute> plan,
         IStreamProgress progress,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var scope = new UpstreamRequestScope(_options.Timeouts.Total, timeProvider, cancellationToken);
-        await using var stream = new ContinuingStream(_opener, _options, scrubber, logger, call, progress, scope);
+        await using var stream = new ContinuingStream(_opener, _options, scrubber, logger, call, plan, progress, scope);
         await stream.OpenAsync();
         while (await stream.ReadAsync() is { } chunk)
         {

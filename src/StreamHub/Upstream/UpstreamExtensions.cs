@@ -33,8 +33,11 @@ internal static class UpstreamExtensions
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("StreamHub.Upstream.Regions");
             return new RegionSelector([.. options.Regions.Select(r => new UpstreamRegion(r, options.CircuitBreaker, time, logger))]);
         });
+        builder.Services.AddSingleton(sp => new ModelCatalog(
+            sp.GetRequiredService<IOptions<UpstreamOptions>>().Value, sp.GetRequiredService<RegionSelector>()));
         builder.Services.AddSingleton<UpstreamClient>();
         builder.Services.AddHostedService<ConnectionPoolCheck>();
+        builder.Services.AddHostedService<PlainHttpRegionCheck>();
         return builder;
     }
 

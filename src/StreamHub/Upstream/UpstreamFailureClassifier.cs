@@ -85,6 +85,13 @@ internal static class UpstreamFailureClassifier
             >= 500 => new(ErrorCodes.UpstreamError, $"region {region} failed ({status}){said}", retry, countsAgainstRegion: true, retryAfter),
             400 or 413 or 422 => new(
                 ErrorCodes.InvalidRequest, $"the upstream rejected the request ({status}){said}", RetryScope.None, countsAgainstRegion: false),
+            // The region does not know the model under the name it was sent (Upstream:Regions:N:Models): another
+            // region may, and it says nothing about the region's health.
+            404 => new(
+                ErrorCodes.UpstreamError,
+                $"region {region} does not serve the model it was asked for (404){said}; an operator must check its Upstream:Regions:N:Models",
+                RetryScope.UntriedRegion,
+                countsAgainstRegion: false),
             401 or 403 => new(
                 ErrorCodes.UpstreamError,
                 $"region {region} refused StreamHub's credentials ({status}); an operator must check the ApiKey of region {region} (Upstream:Regions:N:ApiKey)",
@@ -127,11 +134,15 @@ internal static class UpstreamFailureClassifier
         _ => new(ErrorCodes.UpstreamError, $"region {region} reported an error: {error}", RetryScope.AnyRegion, countsAgainstRegion: true),
     };
 
-    /// <summary>No region can take an attempt now; <paramref name="soonestReopen"/>: when an open breaker allows a trial.</summary>
-    public static UpstreamAttemptException NoRegion(TimeSpan? soonestReopen)
+    /// <summary>
+    /// No region (of <paramref name="model"/>, when given) can take an attempt now; <paramref name="soonestReopen"/>:
+    /// when an open breaker allows a trial.
+    /// </summary>
+    public static UpstreamAttemptException NoRegion(TimeSpan? soonestReopen, string? model = null)
     {
         var wait = soonestReopen ?? NoRegionHint;
-        return new(ErrorCodes.UpstreamUnavailable, $"every upstream region is unavailable; {RetryIn(wait)}", RetryScope.None, countsAgainstRegion: false, wait);
+        var which = model is null ? "every upstream region" : $"every region serving model '{model}'";
+        return new(ErrorCodes.UpstreamUnavailable, $"{which} is unavailable; {RetryIn(wait)}", RetryScope.None, countsAgainstRegion: false, wait);
     }
 
     /// <summary>The total timeout ran out before any region produced a first token.</summary>

@@ -21,6 +21,9 @@ internal static partial class UpstreamLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Continuing a broken stream failed with {Code}: {Reason}")]
     public static partial void ContinueFailed(ILogger logger, string code, string reason);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No region of model {Model} could answer ({Code}: {Reason}); falling back to model {Fallback}")]
+    public static partial void FallingBack(ILogger logger, string model, string fallback, string code, string reason);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream stream on {Region} interrupted after {Delivered} tokens: {Reason}")]
     public static partial void Interrupted(ILogger logger, string region, int delivered, string reason);
 }

@@ -16,6 +16,12 @@ internal sealed class UpstreamOptions
     [Required(ErrorMessage = "{0} must be set.")]
     public string Model { get; set; } = "emulator-1";
 
+    /// <summary>
+    /// <c>Fallbacks:&lt;name&gt;:K</c>: the client-facing models to try, in order, when no region serving
+    /// <c>&lt;name&gt;</c> can answer before the first token.
+    /// </summary>
+    public Dictionary<string, List<string>> Fallbacks { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     [ValidateObjectMembers]
     public UpstreamTimeouts Timeouts { get; set; } = new();
 

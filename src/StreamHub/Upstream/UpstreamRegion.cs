@@ -42,6 +42,7 @@ internal sealed class UpstreamRegion
         _logger = logger;
         HttpClientName = "upstream:" + options.Name;
         BaseUri = new Uri(options.BaseUrl.TrimEnd('/') + "/", UriKind.Absolute);
+        Endpoint = new RegionEndpoint(options);
     }
 
     public RegionOptions Options { get; }
@@ -52,6 +53,9 @@ internal sealed class UpstreamRegion
 
     /// <summary>The base URL with a trailing slash, so "chat/completions" resolves under /v1/.</summary>
     public Uri BaseUri { get; }
+
+    /// <summary>The URL, key header, further headers and query parameters a request to this region carries.</summary>
+    public RegionEndpoint Endpoint { get; }
 
     public CircuitState CircuitState
     {

@@ -9,6 +9,7 @@ namespace StreamHub.Upstream;
 /// </summary>
 internal sealed class UpstreamStream(
     UpstreamRegion region,
+    ModelRoute route,
     HttpResponseMessage response,
     IAsyncEnumerator<SseItem<UpstreamChunk>> events,
     CancellationTokenSource watchdog,
@@ -23,6 +24,12 @@ internal sealed class UpstreamStream(
 
     /// <summary>The model the upstream reported on its first content event, if it named one.</summary>
     public string? Model => first.Model;
+
+    /// <summary>The catalog's model this stream answers (the request's, or a fallback).</summary>
+    public ModelRoute Route => route;
+
+    /// <summary>The name the region was asked for: what prices are looked up by first.</summary>
+    public string UpstreamModel => route.UpstreamNameFor(region);
 
     /// <summary>Whether the idle watchdog (not the caller, not the total timeout) ended the last read.</summary>
     public bool IdleTimedOut => watchdog.IsCancellationRequested;

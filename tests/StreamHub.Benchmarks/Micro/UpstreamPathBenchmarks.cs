@@ -51,7 +51,7 @@ public class UpstreamPathBenchmarks
         var selector = new RegionSelector([new UpstreamRegion(region, options.CircuitBreaker, TimeProvider.System, NullLogger.Instance)]);
         _client = new UpstreamClient(
             _services.GetRequiredService<IHttpClientFactory>(),
-            selector,
+            new ModelCatalog(options, selector),
             Options.Create(options),
             new SecretScrubber(new ConfigurationBuilder().Build()),
             TimeProvider.System,

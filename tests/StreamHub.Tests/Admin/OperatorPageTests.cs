@@ -46,6 +46,8 @@ public sealed class OperatorPageTests(ChromiumBrowser chromium) : IClassFixture<
         await Expect(page.Locator("#queued")).ToHaveTextAsync("1");
         await Expect(page.Locator("#requests tr")).ToHaveCountAsync(3);
         await Expect(page.Locator("#regions")).ToContainTextAsync("primary");
+        await Expect(page.Locator("#models tr", new() { HasText = "emulator-1" })).ToContainTextAsync("primary");
+        await Expect(page.Locator("#any-name")).ToContainTextAsync("Any other name goes as asked to: primary");
         Assert.Equal("streamhub.adminKey", await page.EvaluateAsync<string>("Object.keys(sessionStorage)[0]").WaitAsync(StreamHubServer.Timeout));
 
         // Abort the queued one from its row: it leaves the list.

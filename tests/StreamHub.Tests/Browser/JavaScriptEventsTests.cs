@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Playwright;
 using StreamHub.Contracts;
+using StreamHub.Tests.Fanout;
 using StreamHub.Tests.Infrastructure;
 using StreamHub.Tests.Streaming;
 
@@ -14,11 +15,11 @@ namespace StreamHub.Tests.Browser;
 /// </summary>
 public sealed class JavaScriptEventsTests(ChromiumBrowser chromium) : IClassFixture<ChromiumBrowser>, IAsyncLifetime
 {
-    /// <summary>Runs in the page (served by StreamHub, so the hub is same-origin): one StreamEvents call to its end.</summary>
+    /// <summary>Runs in the page (served by StreamHub, so the hub is same-origin): one StreamEvents call to its end, as tenant "a".</summary>
     private const string StreamEventsScript = """
-        async ([requestId, prompt]) => {
+        async ([requestId, prompt, key]) => {
           const connection = new signalR.HubConnectionBuilder()
-            .withUrl("/hubs/stream", { transport: signalR.HttpTransportType.WebSockets })
+            .withUrl("/hubs/stream", { transport: signalR.HttpTransportType.WebSockets, accessTokenFactory: () => key })
             .build();
           await connection.start();
           const events = [];
@@ -39,7 +40,7 @@ public sealed class JavaScriptEventsTests(ChromiumBrowser chromium) : IClassFixt
 
     public async Task InitializeAsync()
     {
-        _server = await StreamHubServer.StartAsync();
+        _server = await StreamHubServer.StartAsync(FanoutTestKit.TenantSettings());
         _context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _server.BaseAddress.ToString() });
         _context.SetDefaultTimeout((float)StreamHubServer.Timeout.TotalMilliseconds);
     }
@@ -54,7 +55,8 @@ public sealed class JavaScriptEventsTests(ChromiumBrowser chromium) : IClassFixt
     public async Task StreamEvents_JavaScriptAndDotNetClients_ReceiveTheSameEvents()
     {
         var fromJs = await StreamEventsInPageAsync("js-1", StreamEventKit.ToolPrompt);
-        await using var connection = await _server.ConnectAsync();
+        // The same tenant as the page: an anonymous connection owns only its own requests.
+        await using var connection = await _server.ConnectAsync(FanoutTestKit.KeyA);
         var watched = await Streams.ReadToEndAsync(await connection.StreamAsChannelAsync<StreamEvent>("Watch", "js-1", 0L).WaitAsync(StreamHubServer.Timeout));
         var fromDotNet = await StreamEventKit.ReadEventsAsync(connection, new StreamRequest { RequestId = "net-1", Prompt = StreamEventKit.ToolPrompt });
 
@@ -85,7 +87,7 @@ public sealed class JavaScriptEventsTests(ChromiumBrowser chromium) : IClassFixt
         var page = await _context.NewPageAsync().WaitAsync(StreamHubServer.Timeout);
         await page.GotoAsync("/").WaitAsync(StreamHubServer.Timeout);
         // Returned as the JSON text the page itself would see (Playwright's own conversion annotates objects).
-        var result = JsonNode.Parse(await page.EvaluateAsync<string>(StreamEventsScript, new[] { requestId, prompt }).WaitAsync(StreamHubServer.Timeout))!;
+        var result = JsonNode.Parse(await page.EvaluateAsync<string>(StreamEventsScript, new[] { requestId, prompt, FanoutTestKit.KeyA }).WaitAsync(StreamHubServer.Timeout))!;
         Assert.Null(result["error"]);
         return result["events"]!;
     }

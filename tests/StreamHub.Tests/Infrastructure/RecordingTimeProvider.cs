@@ -36,6 +36,13 @@ internal sealed class RecordingTimeProvider : FakeTimeProvider
         => Waits.EventuallyAsync(() => _created.Contains(dueTime), $"a timer of {dueTime} to be created", within);
 
     /// <summary>
+    /// Waits (real time, bounded) until <paramref name="count"/> timers with exactly <paramref name="dueTime"/> were
+    /// created in all: a loop that arms a fresh timer each round (a heartbeat's delay) is waiting for its n-th round.
+    /// </summary>
+    public Task WaitForTimersAsync(TimeSpan dueTime, int count, TimeSpan? within = null)
+        => Waits.EventuallyAsync(() => _created.Count(created => created == dueTime) >= count, $"{count} timer(s) of {dueTime} to be created", within);
+
+    /// <summary>
     /// Waits (real time, bounded) until a timer is armed right now for exactly <paramref name="dueTime"/>:
     /// created, or re-armed with <see cref="ITimer.Change"/> (as <see cref="CancellationTokenSource.CancelAfter(TimeSpan)"/>
     /// does), and since then neither fired, disarmed nor disposed.

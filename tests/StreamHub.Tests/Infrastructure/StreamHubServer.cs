@@ -58,6 +58,13 @@ public sealed class StreamHubServer : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             ["Upstream:Regions:0:Name"] = "primary",
             ["Upstream:Regions:0:BaseUrl"] = new Uri(emulator.BaseAddress, "v1").ToString(),
+
+            // A configured region closes anonymous access unless it is turned on; the tests' callers all come from
+            // 127.0.0.1, so the limits anonymous callers share per address are off unless a test sets them.
+            ["Identity:AllowAnonymous"] = "true",
+            ["Identity:AnonymousLimits:RequestsPerMinute"] = "",
+            ["Identity:AnonymousLimits:TokensPerMinute"] = "",
+            ["Identity:AnonymousLimits:MaxConcurrentStreams"] = "",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -89,7 +96,7 @@ public sealed class StreamHubServer : IAsyncDisposable
 
     /// <summary>Waits until the emulator serves no stream, or fails after <paramref name="within"/> (1 s by default).</summary>
     public Task AssertUpstreamIdleAsync(TimeSpan? within = null)
-        => Waits.EventuallyAsync(() => Emulator.State.OpenStreams == 0, "the emulator to serve no stream", within ?? TimeSpan.FromSeconds(1));
+        => Waits.EventuallyAsync(() => Emulator.State.OpenStreams == 0, "the emulator to serve no stream", within ?? TimeSpan.FromSeconds(5));
 
     /// <summary>
     /// Waits until no request is in flight (none queued, none streaming, every admission permit back) and

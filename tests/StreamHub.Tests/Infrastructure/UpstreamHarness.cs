@@ -82,7 +82,7 @@ internal sealed class UpstreamHarness : IAsyncDisposable
             [.. options.Regions.Select(r => new UpstreamRegion(r, options.CircuitBreaker, time, NullLogger.Instance))]);
         var client = new UpstreamClient(
             provider.GetRequiredService<IHttpClientFactory>(),
-            selector,
+            new ModelCatalog(options, selector),
             Microsoft.Extensions.Options.Options.Create(options),
             new SecretScrubber(configuration),
             time,
@@ -129,7 +129,7 @@ internal sealed class UpstreamHarness : IAsyncDisposable
 
     /// <summary>Every emulator serves no stream within <paramref name="within"/> (1 s by default).</summary>
     public Task AssertUpstreamIdleAsync(TimeSpan? within = null)
-        => Waits.EventuallyAsync(() => Emulators.All(e => e.State.OpenStreams == 0), "every emulator to serve no stream", within ?? TimeSpan.FromSeconds(1));
+        => Waits.EventuallyAsync(() => Emulators.All(e => e.State.OpenStreams == 0), "every emulator to serve no stream", within ?? TimeSpan.FromSeconds(5));
 
     /// <summary>Advances the fake clock in steps until <paramref name="task"/> ends (retry backoffs with jitter).</summary>
     public async Task<T> DriveAsync<T>(Task<T> task, TimeSpan? step = null)

@@ -106,7 +106,7 @@ public sealed class MetricsAndSecretsTests : IAsyncLifetime
         // Every admin call, with and without keys, and the public surfaces.
         foreach (var client in new[] { admin, tenant, nobody })
         {
-            foreach (var path in new[] { "/admin/stats", "/admin/regions", "/admin/requests", "/admin/limits", "/metrics", "/health/live", "/health/ready", "/openapi/v1.json", "/scalar/", "/admin.html" })
+            foreach (var path in new[] { "/admin/stats", "/admin/regions", "/admin/models", "/admin/requests", "/admin/limits", "/metrics", "/health/live", "/health/ready", "/openapi/v1.json", "/scalar/", "/admin.html" })
             {
                 await Record(client.GetAsync(path));
             }

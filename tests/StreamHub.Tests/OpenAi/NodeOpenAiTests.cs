@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using StreamHub.Emulator;
@@ -94,66 +93,21 @@ public sealed class NodeOpenAiTests(OpenAiServer shared) : IClassFixture<OpenAiS
         Assert.Null(JsonNode.Parse(received[2].Body)!["max_tokens"]);
     }
 
-    /// <summary>One run of the script, killed on dispose; every wait is bounded.</summary>
-    private sealed class NodeScript : IDisposable
+    [Fact]
+    public async Task OpenAiNpm_ModelsList_TheTenantsModelsOwnedByTheirRegions()
     {
-        private readonly Process _process;
-        private readonly Task<string> _stderr;
+        await using var server = await StreamHubServer.StartAsync(Settings(
+            ("Upstream:Regions:0:Models:chat", "gpt-4.1"),
+            ("Upstream:Regions:0:Models:fast", "gpt-4.1-mini"),
+            ("Upstream:Model", "chat"),
+            ("Tenants:0:Models:0", "fast")), _server.Emulator);
+        using var node = NodeScript.Run("openai-models.mjs", server.BaseAddress, AcmeKey);
 
-        private NodeScript(Process process)
-        {
-            _process = process;
-            _stderr = process.StandardError.ReadToEndAsync();
-        }
+        var line = await node.ReadLineAsync();
+        var exit = await node.ExitAsync();
 
-        public bool HasExited => _process.HasExited;
-
-        public static NodeScript Start(Uri baseAddress, params string[] args) => Run("openai-stream.mjs", baseAddress, args);
-
-        /// <summary>Runs <c>tests/js/<paramref name="script"/></c> with the base address and <paramref name="args"/>.</summary>
-        public static NodeScript Run(string script, Uri baseAddress, params string[] args)
-        {
-            var root = RepositoryRoot();
-            Assert.True(
-                File.Exists(Path.Combine(root, "node_modules", "openai", "package.json")),
-                $"node_modules/openai is missing under {root}: run `npm ci` at the repository root before `dotnet test` (CI does).");
-            var start = new ProcessStartInfo("node")
-            {
-                WorkingDirectory = root,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            start.ArgumentList.Add(Path.Combine(root, "tests", "js", script));
-            start.ArgumentList.Add(baseAddress.ToString());
-            foreach (var arg in args)
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            return new NodeScript(Process.Start(start) ?? throw new InvalidOperationException("node did not start"));
-        }
-
-        public async Task<string> ReadLineAsync()
-        {
-            var line = await _process.StandardOutput.ReadLineAsync().WaitAsync(StreamHubServer.Timeout);
-            return line ?? throw new Xunit.Sdk.XunitException($"the script printed nothing; stderr: {await _stderr.WaitAsync(StreamHubServer.Timeout)}");
-        }
-
-        public async Task<int> ExitAsync()
-        {
-            await _process.WaitForExitAsync().WaitAsync(StreamHubServer.Timeout);
-            return _process.ExitCode;
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-
-            _process.Dispose();
-        }
+        Assert.True(exit == 0, line);
+        var model = Assert.Single(JsonNode.Parse(line)!["models"]!.AsArray())!;
+        Assert.Equal(("fast", "model", "primary"), (model["id"]!.GetValue<string>(), model["object"]!.GetValue<string>(), model["owned_by"]!.GetValue<string>()));
     }
 }

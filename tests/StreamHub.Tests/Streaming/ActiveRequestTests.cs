@@ -85,7 +85,7 @@ public sealed class ActiveRequestTests
         var time = new FakeTimeProvider();
         var caller = new CancellationTokenSource();
         var request = new CompletionRequest("r1", [new ChatMessage("user", "hi")], null, null, null, null, null, resumeGrace is not null);
-        var active = new ActiveRequests(time).Register(request, Caller.Anonymous, Priority.Normal, resumeGrace, caller.Token);
+        var active = new ActiveRequests(time).Register(request, Caller.ForTenant("acme", Priority.Normal), Priority.Normal, resumeGrace, caller.Token);
         return (active, caller, time);
     }
 }

@@ -6,6 +6,7 @@ using StreamHub.Contracts;
 using StreamHub.Emulator;
 using StreamHub.Fanout;
 using StreamHub.Streaming;
+using StreamHub.Tests.Fanout;
 using StreamHub.Tests.Infrastructure;
 using static StreamHub.Tests.Infrastructure.Streams;
 
@@ -213,8 +214,9 @@ public sealed class MessagePackTests(MessagePackTests.SharedServer shared) : ICl
     [Fact]
     public async Task StreamEvents_ToolCallsOverMessagePack_TheSameEventsJsonWatchersGet()
     {
-        await using var caller = await HubCaller.ConnectAsync(_server, messagePack: true);
-        await using var json = await _server.ConnectAsync();
+        // One tenant on both connections: an anonymous connection owns only its own requests.
+        await using var caller = await HubCaller.ConnectAsync(_server, FanoutTestKit.KeyA, messagePack: true);
+        await using var json = await _server.ConnectAsync(FanoutTestKit.KeyA);
 
         var events = await ReadToEndAsync(await caller.Connection.StreamAsChannelAsync<StreamEvent>(
             "StreamEvents", new StreamRequest { RequestId = "mp-ev", Prompt = StreamEventKit.ToolPrompt }).WaitAsync(StreamHubServer.Timeout));
@@ -229,7 +231,7 @@ public sealed class MessagePackTests(MessagePackTests.SharedServer shared) : ICl
     /// A pool of one with a queue of one, shared: the queue test ends its hold and waits for the upstream,
     /// and each test starts once the previous test's requests have left the pool.
     /// </summary>
-    public sealed class SharedServer() : SharedStreamHub(new Dictionary<string, string?>
+    public sealed class SharedServer() : SharedStreamHub(new Dictionary<string, string?>(FanoutTestKit.TenantSettings())
     {
         ["Admission:MaxConcurrentStreams"] = "1",
         ["Admission:BackpressureThreshold"] = "1",

@@ -19,7 +19,7 @@ public sealed class ShutdownNoticeTests
         var requests = new ActiveRequests(time);
         using var request = requests.Register(
             new CompletionRequest("r1", [new ChatMessage("user", "hi")], null, null, null, null, null, false),
-            Caller.Anonymous,
+            Caller.ForTenant("acme", Priority.Normal),
             Priority.Normal,
             resumeGrace: null,
             CancellationToken.None);

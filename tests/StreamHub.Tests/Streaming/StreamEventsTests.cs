@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 using StreamHub.Contracts;
 using StreamHub.Emulator;
 using StreamHub.Streaming;
+using StreamHub.Tests.Fanout;
 using StreamHub.Tests.Infrastructure;
 using static StreamHub.Tests.Infrastructure.StreamEventKit;
 
@@ -141,8 +142,9 @@ public sealed class StreamEventsTests : IAsyncLifetime
     [Fact]
     public async Task StreamEvents_ResumableCallerDisconnects_WatchGetsTheRestOfTheToolCalls()
     {
-        await using var server = await StreamHubServer.StartAsync(new Dictionary<string, string?> { ["Fanout:ResumeGrace"] = "00:00:30" });
-        var caller = await server.ConnectAsync();
+        // A tenant: an anonymous caller's requests belong to its one connection and cannot be resumed.
+        await using var server = await StreamHubServer.StartAsync(FanoutTestKit.TenantSettings());
+        var caller = await server.ConnectAsync(FanoutTestKit.KeyA);
         var reader = await caller.StreamAsChannelAsync<StreamEvent>(
             "StreamEvents", new StreamRequest { RequestId = "ev-r", Prompt = "[emulator: tps=20 tools=4 arg-fragments=2] resume tools", Resumable = true });
         var seen = new List<StreamEvent>();
@@ -152,7 +154,7 @@ public sealed class StreamEventsTests : IAsyncLifetime
         }
 
         await caller.DisposeAsync();
-        await using var back = await server.ConnectAsync();
+        await using var back = await server.ConnectAsync(FanoutTestKit.KeyA);
         var rest = await Streams.ReadToEndAsync(await back.StreamAsChannelAsync<StreamEvent>("Watch", "ev-r", 3L).WaitAsync(StreamHubServer.Timeout));
 
         var all = seen.Concat(rest).ToList();

@@ -15,7 +15,7 @@ public sealed class UpstreamFailureClassifierTests
     [InlineData(400, ErrorCodes.InvalidRequest, "None", false)]
     [InlineData(401, ErrorCodes.UpstreamError, "None", false)]
     [InlineData(403, ErrorCodes.UpstreamError, "None", false)]
-    [InlineData(404, ErrorCodes.UpstreamError, "None", false)]
+    [InlineData(404, ErrorCodes.UpstreamError, "UntriedRegion", false)]
     [InlineData(408, ErrorCodes.UpstreamTimeout, "AnyRegion", true)]
     [InlineData(413, ErrorCodes.InvalidRequest, "None", false)]
     [InlineData(422, ErrorCodes.InvalidRequest, "None", false)]

@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+using StreamHub.Contracts;
+using StreamHub.Emulator;
+using StreamHub.Tests.Infrastructure;
+using StreamHub.Upstream;
+
+namespace StreamHub.Tests.Admission.Cluster;
+
+/// <summary>
+/// An instance dies without a word (SIGKILL of a real child process) while a survivor (on its own Kestrel) shares
+/// its redis-server and emulator. Admission:LeaseTimeout is 2 s.
+/// </summary>
+public sealed class ClusterKillTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(2);
+    private RedisServer _redis = null!;
+    private EmulatorServer _emulator = null!;
+    private Dictionary<string, string?> _settings = [];
+    private StreamHubServer _survivor = null!;
+    private ClusterProcess _victim = null!;
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        _emulator = await EmulatorServer.StartAsync(StreamHubServer.FastEmulator());
+        _settings = ClusterKit.Settings(_redis, pool: 3, lease: "00:00:02");
+        _victim = await ClusterProcess.StartAsync(_settings, _emulator.BaseAddress);
+        _survivor = await StreamHubServer.StartAsync(_settings, _emulator);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _victim.DisposeAsync();
+        await _survivor.DisposeAsync();
+        await _emulator.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Kill_InstanceHoldingPermits_SurvivorsWaitersStartWithinTheLeaseTimeoutWhileItsOwnStreamFlows()
+    {
+        await using var onVictim = await _victim.ConnectAsync(ClusterKit.KeyA);
+        await using var onSurvivor = await _survivor.ConnectAsync(ClusterKit.KeyA);
+        _ = await ClusterKit.StreamAsync(onVictim, ClusterKit.Request("v1", ClusterKit.Hold, Priority.Critical, null));
+        _ = await ClusterKit.StreamAsync(onVictim, ClusterKit.Request("v2", ClusterKit.Hold, Priority.Critical, null));
+        var own = Streams.ReadToEndAsync(await ClusterKit.StreamAsync(onSurvivor, ClusterKit.Request("own", "[emulator: tps=10 tokens=50] own", Priority.Critical, null)));
+        await Waits.EventuallyAsync(() => _emulator.State.OpenStreams == 3, "the pool of 3 is full: 2 on the victim, 1 on the survivor");
+        var waiting = new[]
+        {
+            Streams.ReadToEndAsync(await ClusterKit.StreamAsync(onSurvivor, ClusterKit.Request("w1", "waits one", Priority.Low))),
+            Streams.ReadToEndAsync(await ClusterKit.StreamAsync(onSurvivor, ClusterKit.Request("w2", "waits two", Priority.Low))),
+        };
+        await Waits.EventuallyAsync(() => ClusterKit.Snapshot(_survivor).Entries.Count == 2, "two wait on the survivor");
+
+        var killed = Stopwatch.StartNew();
+        await _victim.KillAsync();
+
+        await Task.WhenAll(waiting).WaitAsync(StreamHubServer.Timeout);
+        var started = killed.Elapsed;
+        Assert.True(started < Lease + TimeSpan.FromSeconds(1), $"the waiters finished {started.TotalSeconds:0.0} s after the kill");
+        Assert.Equal(EmulatorText.Text("waits one", 3), string.Concat(await waiting[0]));
+        Assert.Equal(EmulatorText.Text("own", 50), string.Concat(await own.WaitAsync(StreamHubServer.Timeout)));
+        await Waits.EventuallyAsync(() => ClusterKit.Snapshot(_survivor) is { Active: 0, Cluster.Instances: 1 }, "the victim's permits and lease are gone");
+    }
+
+    [Fact]
+    public async Task Kill_InstanceRunningAResumableRequest_SurvivorFinishesItAndWatchReadsOneAnswer()
+    {
+        const string Prompt = "[emulator: tps=10 tokens=40] outlive";
+        var victimCaller = await _victim.ConnectAsync(ClusterKit.KeyA);
+        var reader = await ClusterKit.StreamAsync(victimCaller, ClusterKit.Request("lives-on", Prompt, maxTokens: null, resumable: true));
+        for (var i = 0; i < 5; i++)
+        {
+            await reader.ReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout);
+        }
+
+        await KeptAsync("lives-on", 5);
+        await _victim.KillAsync();
+        await using var watcher = await _survivor.ConnectAsync(ClusterKit.KeyA);
+        var events = await Streams.WatchAllAsync(watcher, "lives-on", 0);
+
+        // One answer: the victim's tokens, then the survivor's continuation and its finish and usage, every event
+        // numbered 1..N with no gap and no duplicate.
+        Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Seq));
+        Assert.Equal([StreamEventTypes.Finish, StreamEventTypes.Usage], events.TakeLast(2).Select(e => e.Type));
+        var items = events.SkipLast(2).ToList();
+        Assert.All(items, e => Assert.Equal(StreamEventTypes.Text, e.Type));
+        var continuation = EmulatorText.Tokens(ContinuingStream.ContinuePrompt, StreamHubServer.FastEmulator().DefaultMaxTokens);
+        var written = items.Count - continuation.Count;
+        Assert.True(written >= 5, $"the victim wrote {written} tokens");
+        Assert.Equal(EmulatorText.Tokens("outlive", 40).Take(written), items.Take(written).Select(i => i.Text));
+        Assert.Equal(continuation, items.Skip(written).Select(i => i.Text));
+        var asked = _emulator.State.GetRequests()[^1].Messages;
+        Assert.Equal(["user", "assistant", "user"], asked.Select(m => m.Role));
+        Assert.Equal(string.Concat(items.Take(written).Select(i => i.Text)), asked[1].Content);
+        Assert.Equal(ContinuingStream.ContinuePrompt, asked[2].Content);
+        await Waits.EventuallyAsync(() => ClusterKit.Snapshot(_survivor).Active == 0 && _emulator.State.OpenStreams == 0, "the survivor's continuation ended");
+        await victimCaller.DisposeAsync().AsTask().WaitAsync(StreamHubServer.Timeout);
+    }
+
+    [Fact]
+    public async Task Kill_InstanceRunningAResumableRequestWithAToolCall_SurvivorEndsItUpstreamInterruptedWithoutContinuing()
+    {
+        // Two words, then four tool calls at two steps a second: the victim dies inside the calls.
+        var request = ClusterKit.Request("calls", "[emulator: tps=2 tokens=2 tools=4] weather", maxTokens: null, resumable: true);
+        var victimCaller = await _victim.ConnectAsync(ClusterKit.KeyA);
+        var reader = await victimCaller.StreamAsChannelAsync<StreamEvent>("StreamEvents", request).WaitAsync(StreamHubServer.Timeout);
+        var read = 1;
+        while ((await reader.ReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout)).Type != StreamEventTypes.ToolCall)
+        {
+            read++;
+        }
+
+        await KeptAsync("calls", read);
+        await _victim.KillAsync();
+        await using var watcher = await _survivor.ConnectAsync(ClusterKit.KeyA);
+        var watch = await watcher.StreamAsChannelAsync<StreamEvent>("Watch", "calls", 0L).WaitAsync(StreamHubServer.Timeout);
+        var events = new List<StreamEvent>();
+        var error = await Assert.ThrowsAsync<HubException>(async () =>
+        {
+            while (await watch.WaitToReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout))
+            {
+                while (watch.TryRead(out var item))
+                {
+                    events.Add(item);
+                }
+            }
+        });
+
+        // The victim's text and its first call, kept as they were; then the end, with no continuation asked for.
+        Assert.Contains(ErrorCodes.UpstreamInterrupted, error.Message, StringComparison.Ordinal);
+        Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Seq));
+        Assert.Equal([StreamEventTypes.Text, StreamEventTypes.Text, StreamEventTypes.ToolCall], events.Take(3).Select(e => e.Type));
+        Assert.DoesNotContain(events, e => e.Type is StreamEventTypes.Finish or StreamEventTypes.Usage);
+        Assert.Single(_emulator.State.GetRequests());
+        await Waits.EventuallyAsync(() => ClusterKit.Snapshot(_survivor).Active == 0, "the survivor holds no permit");
+        await victimCaller.DisposeAsync().AsTask().WaitAsync(StreamHubServer.Timeout);
+    }
+
+    /// <summary>
+    /// Waits until the victim's watch stream in Redis (tenant "a"'s) holds <paramref name="count"/> events after its
+    /// start entry: its writes are fire-and-forget, so a kill right after its caller read an event may still drop that
+    /// event's write.
+    /// </summary>
+    private Task KeptAsync(string requestId, int count)
+    {
+        var redis = _survivor.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
+        var key = $"{_settings["Redis:ChannelPrefix"]}:watch:a:{requestId}";
+        return Waits.EventuallyAsync(async () => await redis.StreamLengthAsync(key) >= count + 1, $"{count} event(s) of {requestId} in Redis");
+    }
+}
