@@ -130,6 +130,7 @@ internal sealed class CompletionPipeline(
             throw rejection.ToException();
         }
 
+        active.Admitted();
         observed.Admitted();
 
         var call = UpstreamCall.For(request, model);
