@@ -142,6 +142,60 @@ public sealed class ClusterKillTests : IAsyncLifetime
     }
 
     /// <summary>
+    /// Redis keys always expire: while requests stream on both instances (a tenant slot, a resumable record, a
+    /// waiter in the cluster's queue, watch streams) and right after the victim dies mid-stream, a plain client's
+    /// SCAN finds no key without a TTL, the cluster admission's own keys included.
+    /// </summary>
+    [Fact]
+    public async Task Kill_InstanceMidStream_EveryKeyInRedisHasAnExpiry()
+    {
+        await using var limitedCaller = await _victim.ConnectAsync(ClusterKit.KeyOne);
+        await using var resumableCaller = await _victim.ConnectAsync(ClusterKit.KeyA);
+        await using var onSurvivor = await _survivor.ConnectAsync(ClusterKit.KeyB);
+        var limited = await ClusterKit.StreamAsync(limitedCaller, ClusterKit.Request("limited", ClusterKit.Hold, maxTokens: null));
+        var resumable = await ClusterKit.StreamAsync(resumableCaller, ClusterKit.Request("kept", ClusterKit.Hold, maxTokens: null, resumable: true));
+        var own = await ClusterKit.StreamAsync(onSurvivor, ClusterKit.Request("own", ClusterKit.Hold, Priority.Critical, maxTokens: null));
+        await Waits.EventuallyAsync(() => _emulator.State.OpenStreams == 3, "the pool of 3 is full");
+        using var stopWaiting = new CancellationTokenSource();
+        _ = await ClusterKit.StreamAsync(onSurvivor, ClusterKit.Request("waits", "waits", Priority.Low), stopWaiting.Token);
+        await Waits.EventuallyAsync(() => ClusterKit.Snapshot(_survivor).Entries.Count == 1, "one waits on the survivor");
+        foreach (var reader in new[] { limited, resumable, own })
+        {
+            await reader.ReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout);
+        }
+
+        await KeptAsync("kept", 1);
+        var live = await KeysAsync();
+        await _victim.KillAsync();
+        var afterKill = await KeysAsync();
+        await stopWaiting.CancelAsync();
+
+        Assert.Contains(live, static k => k.Key.Contains(":admission}:", StringComparison.Ordinal));
+        Assert.Contains(live, static k => k.Key.EndsWith(":watch:a:kept", StringComparison.Ordinal));
+        Assert.Contains(live, static k => k.Key.EndsWith(":watch:one:limited", StringComparison.Ordinal));
+        Assert.Empty(live.Where(static k => k.Ttl == -1).Select(static k => k.Key));
+        Assert.Empty(afterKill.Where(static k => k.Ttl == -1).Select(static k => k.Key));
+    }
+
+    /// <summary>Every key in the redis-server with its TTL in seconds (-1: none), read with SCAN and TTL by a client of its own.</summary>
+    private async Task<List<(string Key, long Ttl)>> KeysAsync()
+    {
+        await using var client = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString).WaitAsync(StreamHubServer.Timeout);
+        var db = client.GetDatabase();
+        var keys = new List<(string, long)>();
+        await foreach (var key in client.GetServer(client.GetEndPoints()[0]).KeysAsync(pattern: "*", pageSize: 100))
+        {
+            var ttl = (long)await db.ExecuteAsync("TTL", key).WaitAsync(StreamHubServer.Timeout);
+            if (ttl != -2)
+            {
+                keys.Add(((string)key!, ttl));
+            }
+        }
+
+        return keys;
+    }
+
+    /// <summary>
     /// Waits until the victim's watch stream in Redis (tenant "a"'s) holds <paramref name="count"/> events after its
     /// start entry: its writes are fire-and-forget, so a kill right after its caller read an event may still drop that
     /// event's write.
