@@ -8,7 +8,7 @@
 //   const hub = new StreamHubClient("/hubs/stream", { accessTokenFactory: () => apiKey });
 //   const request = hub.stream({ messages }, { onEvent: (event) => ..., onQueued: (position) => ... });
 //   await request.done;   // { finishReason, model, usage } or { cancelled: true }; rejects with StreamHubError
-//   request.cancel();     // ends the request (and its upstream)
+//   request.cancel();     // ends the request (and its upstream), also after a resume (then through Abort)
 
 /** The codes the server ends a stream with (DESIGN "The hub contract"). */
 export const ErrorCodes = Object.freeze([
@@ -122,7 +122,8 @@ export class StreamHubClient {
 
   /** Cancels every request in flight (they resolve { cancelled: true }), then closes the connection. */
   async stop() {
-    for (const run of this.#requests.values()) run.cancel();
+    // A resumed request's cancel waits for its Abort to be answered.
+    await Promise.all(Array.from(this.#requests.values(), (run) => run.cancel()));
     // Let the cancel messages go out before the socket closes: a resumable request whose connection merely
     // closed would run on for its grace.
     await sleep(0);
@@ -130,7 +131,8 @@ export class StreamHubClient {
   }
 
   /**
-   * Starts a request and returns it at once: { requestId, lastSeq, done, cancel() }.
+   * Starts a request and returns it at once: { requestId, lastSeq, done, cancel() }; cancel() returns a promise
+   * that settles once the server has been told (after a resume, when its Abort is answered).
    * @param {object} request a StreamRequest (messages or prompt, model, priority, maxTokens, ...);
    *   requestId and resumable are set here unless given
    * @param {object} [handlers] onEvent(event), onQueued(position), onStarted(region), onUsage(usage),
@@ -148,16 +150,22 @@ export class StreamHubClient {
       model: null,
       usage: null,
       subscription: null,
+      resumed: false,
+      aborting: null,
       cancelled: false,
       whenCancelled: new Promise((resolve) => {
         cancelled = resolve;
       }),
       cancel: () => {
-        if (run.cancelled) return;
+        if (run.cancelled) return run.aborting ?? Promise.resolve();
         run.cancelled = true;
-        // Disposing sends CancelInvocation: the hub ends the request and its upstream at once.
+        // Before a resume, disposing sends CancelInvocation: the hub ends the request and its upstream at once.
+        // After one, the subscription is a Watch, which only stops watching: Abort(requestId) ends the request
+        // itself, on whichever instance runs it (never another tenant's request of the same id).
+        if (run.resumed) run.aborting = this.#connection.invoke("Abort", requestId).catch(() => false);
         run.subscription?.dispose();
         cancelled();
+        return run.aborting ?? Promise.resolve();
       },
     };
     this.#requests.set(requestId, run);
@@ -189,7 +197,8 @@ export class StreamHubClient {
       }
       if (run.cancelled) return cancelled;
       try {
-        if (method === "Watch") run.handlers.onResumed?.(run.lastSeq);
+        run.resumed = method === "Watch";
+        if (run.resumed) run.handlers.onResumed?.(run.lastSeq);
         const args = method === "Watch" ? [run.requestId, run.lastSeq] : [run.body];
         await unlessCancelled(this.#subscribe(run, method, args));
         if (run.cancelled) return cancelled;

@@ -15,17 +15,23 @@ internal static class RequestEndpoints
         group.MapDelete("/requests/{id}", Abort)
             .WithName("AbortRequest")
             .WithSummary("End a request: its caller gets 'aborted:'; a queued one leaves the queue")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithDescription(
+                "Request ids are each tenant's own, so two tenants may run the same id: name the tenant with ?tenant=. "
+                + "Without it the id alone is enough while only one tenant runs it; with several, 409 lists them.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 
     internal static Ok<AdminRequest[]> GetRequests(ActiveRequests requests, IStreamAdmission admission, TimeProvider time)
     {
         var snapshot = admission.Snapshot();
-        var queued = new Dictionary<string, QueuedRequest>(StringComparer.Ordinal);
+
+        // A waiter is named by what its limits count against (its ticket's tenant) and its id.
+        var queued = new Dictionary<(string LimitKey, string Id), QueuedRequest>();
         foreach (var entry in snapshot.Entries)
         {
-            queued[entry.RequestId] = entry;
+            queued[(entry.Tenant, entry.RequestId)] = entry;
         }
 
         var here = snapshot.Cluster?.Instance;
@@ -34,7 +40,7 @@ internal static class RequestEndpoints
             .OrderBy(static r => r.CreatedAt)
             .Select(r =>
             {
-                var waiting = queued.GetValueOrDefault(r.Id);
+                var waiting = queued.GetValueOrDefault((r.LimitKey, r.Id));
                 var state = r.Started ? "streaming" : waiting is not null ? "queued" : "starting";
                 return new AdminRequest(
                     r.Id,
@@ -73,17 +79,45 @@ internal static class RequestEndpoints
         return TypedResults.Ok(list.ToArray());
     }
 
-    internal static Results<NoContent, ProblemHttpResult> Abort(string id, ActiveRequests requests, ILogger<ActiveRequests> logger)
+    /// <summary>
+    /// Ends the request <paramref name="id"/> of <paramref name="tenant"/>, or of the one tenant that runs that id
+    /// (anonymous callers are one tenant to operators: every anonymous connection's request of that id ends).
+    /// </summary>
+    internal static Results<NoContent, ProblemHttpResult> Abort(string id, string? tenant, ActiveRequests requests, ILogger<ActiveRequests> logger)
     {
-        if (!requests.TryAbort(id, ErrorCodes.Aborted, "an operator ended this request"))
+        var running = requests.WithId(id);
+        if (tenant is not null)
+        {
+            running.RemoveAll(r => !string.Equals(r.Tenant, tenant, StringComparison.Ordinal));
+        }
+
+        var tenants = running.Select(static r => r.Tenant).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (tenants.Count > 1)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Several tenants run this id",
+                detail: $"tenants {string.Join(", ", tenants)} each have a request {id} in flight; name one with ?tenant=");
+        }
+
+        var aborted = 0;
+        foreach (var target in running)
+        {
+            if (target.Abort(ErrorCodes.Aborted, "an operator ended this request"))
+            {
+                aborted++;
+            }
+        }
+
+        if (aborted == 0)
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status404NotFound,
                 title: "Unknown request",
-                detail: "no request with that id is in flight; it may have ended already");
+                detail: "no request with that id (of that tenant) is in flight; it may have ended already");
         }
 
-        logger.LogInformation("An operator aborted request {RequestId}", id);
+        logger.LogInformation("An operator aborted request {RequestId} of tenant {Tenant}", id, tenants[0]);
         return TypedResults.NoContent();
     }
 

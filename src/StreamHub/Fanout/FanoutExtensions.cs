@@ -5,9 +5,9 @@ namespace StreamHub.Fanout;
 internal static class FanoutExtensions
 {
     /// <summary>
-    /// Watch buffers and group fan-out. With <c>Redis:ConnectionString</c> set, the SignalR Redis backplane
-    /// carries group messages between instances and watch buffers are Redis Streams; without it, one
-    /// instance, in memory, the same behaviour.
+    /// Watch buffers, group fan-out and tenants' aborts. With <c>Redis:ConnectionString</c> set, a Redis channel per
+    /// group carries group messages between instances, one channel carries aborts and watch buffers are Redis
+    /// Streams; without it, one instance, in memory, the same behaviour.
     /// </summary>
     public static IHostApplicationBuilder AddFanout(this IHostApplicationBuilder builder)
     {
@@ -20,6 +20,8 @@ internal static class FanoutExtensions
         if (string.IsNullOrWhiteSpace(builder.Configuration[$"{RedisSettings.Section}:{nameof(RedisSettings.ConnectionString)}"]))
         {
             builder.Services.AddSingleton<IWatchStore, InMemoryWatchStore>();
+            builder.Services.AddSingleton<IGroupRelay, LocalGroupRelay>();
+            builder.Services.AddSingleton<IAbortRelay, LocalAbortRelay>();
         }
         else
         {

@@ -28,7 +28,15 @@ internal sealed class FanoutOptions
     [Range(typeof(long), "0", "1000000000", ErrorMessage = Between)]
     public long WatchRetainedTokens { get; set; } = 1_000_000;
 
-    /// <summary>Group messages a request may have in flight before its stream waits for the fan-out.</summary>
+    /// <summary>
+    /// Group messages a request may have in flight before its stream waits for the fan-out; also how far a group
+    /// member may fall behind before it is let go (its connection closed), so one that stops reading never slows
+    /// the request or the other members.
+    /// </summary>
     [Range(16, 1_000_000, ErrorMessage = Between)]
     public int GroupBuffer { get; set; } = 4096;
+
+    /// <summary>Groups one connection may have joined at once (<c>rate_limited</c> beyond).</summary>
+    [Range(1, 100_000, ErrorMessage = Between)]
+    public int MaxGroupsPerConnection { get; set; } = 100;
 }

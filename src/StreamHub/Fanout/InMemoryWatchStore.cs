@@ -10,32 +10,31 @@ namespace StreamHub.Fanout;
 /// string the caller received (so appending text allocates nothing, and the list holds one reference per
 /// event) and any other event boxed, dropped <c>WatchExpiry</c> after
 /// the request ends, or sooner, oldest first, when finished buffers hold more than
-/// <c>Fanout:WatchRetainedTokens</c> tokens: memory follows the live streams, not the request rate.
+/// <c>Fanout:WatchRetainedTokens</c> tokens: memory follows the live streams, not the request rate. Buffers
+/// are keyed by scope and id, so a tenant (or an anonymous connection) only ever reaches its own.
 /// </summary>
 internal sealed class InMemoryWatchStore(IOptions<FanoutOptions> options, TimeProvider timeProvider) : IWatchStore
 {
-    private readonly ConcurrentDictionary<string, Buffer> _buffers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<RequestKey, Buffer> _buffers = new();
     private readonly ConcurrentQueue<Buffer> _finished = new();
     private long _retainedTokens;
 
-    public IWatchWriter Open(string requestId, string tenant)
+    public IWatchWriter Open(string requestId, string scope)
     {
-        var buffer = new Buffer(this, requestId, tenant, options.Value.WatchMaxLength);
-        _buffers[requestId] = buffer;
+        var buffer = new Buffer(this, new RequestKey(scope, requestId), options.Value.WatchMaxLength);
+        _buffers[buffer.Key] = buffer;
         return buffer;
     }
 
+    public IWatchWriter Continue(string requestId, string scope)
+        => _buffers.TryGetValue(new RequestKey(scope, requestId), out var buffer) ? buffer : Open(requestId, scope);
+
     public async IAsyncEnumerable<CompletionEvent> WatchAsync(
-        string requestId, string tenant, long afterSeq, [EnumeratorCancellation] CancellationToken cancellationToken)
+        string requestId, string scope, long afterSeq, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (!_buffers.TryGetValue(requestId, out var buffer))
+        if (!_buffers.TryGetValue(new RequestKey(scope, requestId), out var buffer))
         {
             throw WatchErrors.NotFound(requestId);
-        }
-
-        if (!string.Equals(buffer.Tenant, tenant, StringComparison.Ordinal))
-        {
-            throw WatchErrors.Forbidden(requestId);
         }
 
         var next = Math.Max(1, afterSeq + 1);
@@ -68,9 +67,9 @@ internal sealed class InMemoryWatchStore(IOptions<FanoutOptions> options, TimePr
         }
     }
 
-    public ValueTask<WatchTranscript> ReadAsync(string requestId, CancellationToken cancellationToken)
+    public ValueTask<WatchTranscript> ReadAsync(string requestId, string scope, CancellationToken cancellationToken)
     {
-        if (!_buffers.TryGetValue(requestId, out var buffer))
+        if (!_buffers.TryGetValue(new RequestKey(scope, requestId), out var buffer))
         {
             return new(new WatchTranscript([], Ended: false));
         }
@@ -86,6 +85,7 @@ internal sealed class InMemoryWatchStore(IOptions<FanoutOptions> options, TimePr
 
     private void Retain(Buffer buffer)
     {
+        buffer.Retained = true;
         Interlocked.Add(ref _retainedTokens, buffer.Count);
         _finished.Enqueue(buffer);
         buffer.Timer = timeProvider.CreateTimer(
@@ -109,12 +109,16 @@ internal sealed class InMemoryWatchStore(IOptions<FanoutOptions> options, TimePr
 
     private void Forget(Buffer buffer)
     {
-        _buffers.TryRemove(new KeyValuePair<string, Buffer>(buffer.RequestId, buffer));
-        Interlocked.Add(ref _retainedTokens, -buffer.Count);
+        _buffers.TryRemove(new KeyValuePair<RequestKey, Buffer>(buffer.Key, buffer));
+        if (buffer.Retained)
+        {
+            Interlocked.Add(ref _retainedTokens, -buffer.Count);
+        }
+
         buffer.Timer?.Dispose();
     }
 
-    private sealed class Buffer(InMemoryWatchStore store, string requestId, string tenant, int capacity) : IWatchWriter
+    private sealed class Buffer(InMemoryWatchStore store, RequestKey key, int capacity) : IWatchWriter
     {
         private readonly Lock _gate = new();
         // A string for a text event, a boxed CompletionEvent for any other; seq is implied by position.
@@ -125,23 +129,30 @@ internal sealed class InMemoryWatchStore(IOptions<FanoutOptions> options, TimePr
         private TaskCompletionSource? _signal;
         private int _released;
 
-        public string RequestId => requestId;
+        public RequestKey Key => key;
 
         public bool IsReleased => Volatile.Read(ref _released) == 1;
 
         /// <summary>Events held (read after the end, when the list no longer changes).</summary>
         public int Count => _events.Count;
 
-        public string Tenant => tenant;
-
         public ITimer? Timer { get; set; }
+
+        /// <summary>Counted against the retention budget (finished, not discarded).</summary>
+        public bool Retained { get; set; }
 
         public void Append(CompletionEvent item)
         {
             TaskCompletionSource? wake;
             lock (_gate)
             {
-                // Events arrive in order from the request's own stream, so seq is implied by position.
+                // Events arrive in order from the request's own stream, so seq is implied by position; a buffer
+                // started again for a survivor's continuation begins at the first seq it is given.
+                if (_events.Count == 0 && _firstSeq == 1)
+                {
+                    _firstSeq = item.Seq;
+                }
+
                 System.Diagnostics.Debug.Assert(item.Seq == _firstSeq + _events.Count, "watch events out of order");
                 _events.Add(item.Kind == EventKind.Text ? item.Text! : item);
                 if (_events.Count > capacity)
@@ -161,12 +172,29 @@ internal sealed class InMemoryWatchStore(IOptions<FanoutOptions> options, TimePr
 
         public void Complete(string? code)
         {
+            if (End(code))
+            {
+                store.Retain(this);
+            }
+        }
+
+        public void Discard(string code)
+        {
+            // Watchers already waiting learn the code; nobody finds the buffer afterwards.
+            if (End(code))
+            {
+                Release();
+            }
+        }
+
+        private bool End(string? code)
+        {
             TaskCompletionSource? wake;
             lock (_gate)
             {
                 if (_ended)
                 {
-                    return;
+                    return false;
                 }
 
                 _ended = true;
@@ -176,7 +204,7 @@ internal sealed class InMemoryWatchStore(IOptions<FanoutOptions> options, TimePr
             }
 
             wake?.TrySetResult();
-            store.Retain(this);
+            return true;
         }
 
         /// <summary>Leaves the store once, by expiry or by the retention budget, whichever comes first.</summary>

@@ -16,6 +16,8 @@ internal static class RedisFanoutExtensions
         builder.Services.AddSingleton<IConnectionMultiplexer>(static services =>
             ConnectionMultiplexer.Connect(Configuration(services.GetRequiredService<IOptions<RedisSettings>>().Value)));
         builder.Services.AddSingleton<IWatchStore, RedisWatchStore>();
+        builder.Services.AddSingleton<IGroupRelay, RedisGroupRelay>();
+        builder.Services.AddSingleton<IAbortRelay, RedisAbortRelay>();
         builder.Services.AddSignalR().AddStackExchangeRedis();
         builder.Services.AddOptions<RedisOptions>()
             .Configure<IOptions<RedisSettings>, IServiceProvider>(static (o, settings, services) =>

@@ -7,69 +7,64 @@ using StreamHub.Contracts;
 namespace StreamHub.Fanout;
 
 /// <summary>
-/// Watch buffers as one Redis Stream per request (<c>{prefix}:watch:{id}</c>, one entry per event encoded by
-/// <see cref="WatchEntry"/>, trimmed to about <c>WatchMaxLength</c> entries, expiring <c>WatchExpiry</c> after
-/// the end), readable from every instance; <c>{prefix}:watch:{id}:tenant</c> holds the owning tenant. Writers publish the request id on one notify channel; each instance wakes its own watchers,
-/// and a short poll covers a lost notification.
+/// Watch buffers as one Redis Stream per request (<see cref="WatchKeys"/>: <c>{prefix}:watch:{scope}:{id}</c>, one
+/// entry per event encoded by <see cref="WatchEntry"/>, trimmed to about <c>WatchMaxLength</c> entries), readable
+/// from every instance. Every key expires: <see cref="WatchKeys.LiveExpiry"/> after its instance last refreshed it
+/// while the request runs, <c>WatchExpiry</c> after the end, so an instance that dies leaves nothing behind for long.
+/// Idle watchers cost Redis nothing: writers publish on one notify channel (<see cref="WatchSignals"/>), and one
+/// timer per instance refreshes the live buffers' expiry and wakes every watcher once (covering a notification lost
+/// while Redis reconnected) instead of a poll per watcher.
 /// </summary>
-internal sealed class RedisWatchStore : IWatchStore
+internal sealed class RedisWatchStore : IWatchStore, IDisposable
 {
-    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan LiveExpiry = TimeSpan.FromHours(2);
-    private static readonly RedisChannel NotifyChannel = RedisChannel.Literal("watch-notify");
-
     private readonly IConnectionMultiplexer _redis;
     private readonly FanoutOptions _options;
     private readonly string _prefix;
+    private readonly TimeProvider _timeProvider;
     private readonly ILogger<RedisWatchStore> _logger;
-    private readonly ConcurrentDictionary<string, Signal> _signals = new(StringComparer.Ordinal);
-    private int _subscribed;
+    private readonly WatchSignals _signals;
+    private readonly ConcurrentDictionary<RedisWatchWriter, byte> _live = new();
+    private readonly Lock _gate = new();
+    private ITimer? _housekeeping;
 
-    public RedisWatchStore(IConnectionMultiplexer redis, IOptions<FanoutOptions> options, IOptions<RedisSettings> settings, ILogger<RedisWatchStore> logger)
+    public RedisWatchStore(
+        IConnectionMultiplexer redis, IOptions<FanoutOptions> options, IOptions<RedisSettings> settings, TimeProvider timeProvider, ILogger<RedisWatchStore> logger)
     {
         _redis = redis;
         _options = options.Value;
         _prefix = settings.Value.ChannelPrefix;
+        _timeProvider = timeProvider;
         _logger = logger;
+        _signals = new WatchSignals(redis);
     }
 
-    public IWatchWriter Open(string requestId, string tenant)
-    {
-        var writer = new Writer(this, requestId);
-        writer.Run(db => db.StringSet(TenantKey(requestId), tenant, LiveExpiry, flags: CommandFlags.FireAndForget));
-        return writer;
-    }
+    /// <summary>Buffers this instance's watchers wait on.</summary>
+    internal int WatchedBuffers => _signals.Count;
+
+    public IWatchWriter Open(string requestId, string scope) => Writer(requestId, scope, continued: false);
+
+    public IWatchWriter Continue(string requestId, string scope) => Writer(requestId, scope, continued: true);
 
     public async IAsyncEnumerable<CompletionEvent> WatchAsync(
-        string requestId, string tenant, long afterSeq, [EnumeratorCancellation] CancellationToken cancellationToken)
+        string requestId, string scope, long afterSeq, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        EnsureHousekeeping();
         var db = _redis.GetDatabase();
-        RedisValue owner;
+        var key = WatchKeys.Stream(_prefix, scope, requestId);
         try
         {
-            await EnsureSubscribedAsync();
-            owner = await db.StringGetAsync(TenantKey(requestId));
+            await _signals.EnsureSubscribedAsync();
         }
         catch (RedisException)
         {
             throw WatchErrors.StoreDown();
         }
 
-        if (owner.IsNull)
-        {
-            throw WatchErrors.NotFound(requestId);
-        }
-
-        if (owner != tenant)
-        {
-            throw WatchErrors.Forbidden(requestId);
-        }
-
-        var signal = _signals.AddOrUpdate(requestId, static _ => new Signal(), static (_, s) => s.AddRef());
+        var signal = _signals.Acquire(key);
         try
         {
             RedisValue position = "0-0";
-            var key = StreamKey(requestId);
+            var woken = false;
             while (true)
             {
                 var wake = signal.Next;
@@ -77,6 +72,12 @@ internal sealed class RedisWatchStore : IWatchStore
                 try
                 {
                     entries = await db.StreamReadAsync(key, position, 512);
+                    if (entries.Length == 0 && (woken || position == "0-0") && !await db.KeyExistsAsync(key))
+                    {
+                        // A buffer always holds its start entry: none at all means no such request of this scope,
+                        // and one that vanished under its watcher lost its instance before the end.
+                        throw position == "0-0" ? WatchErrors.NotFound(requestId) : WatchErrors.Gone(requestId);
+                    }
                 }
                 catch (RedisException)
                 {
@@ -86,6 +87,11 @@ internal sealed class RedisWatchStore : IWatchStore
                 foreach (var entry in entries)
                 {
                     position = entry.Id;
+                    if (WatchEntry.IsStart(entry))
+                    {
+                        continue;
+                    }
+
                     if (WatchEntry.IsEnd(entry, out var code))
                     {
                         if (code is null)
@@ -103,31 +109,23 @@ internal sealed class RedisWatchStore : IWatchStore
                     }
                 }
 
-                if (entries.Length == 0)
+                woken = entries.Length == 0;
+                if (woken)
                 {
-                    try
-                    {
-                        await wake.WaitAsync(Poll, cancellationToken);
-                    }
-                    catch (TimeoutException)
-                    {
-                        // A notification can be lost while Redis reconnects: read again anyway.
-                    }
+                    await wake.WaitAsync(cancellationToken);
                 }
             }
         }
         finally
         {
-            if (signal.Release())
-            {
-                _signals.TryRemove(new KeyValuePair<string, Signal>(requestId, signal));
-            }
+            _signals.Release(key, signal);
         }
     }
 
-    public async ValueTask<WatchTranscript> ReadAsync(string requestId, CancellationToken cancellationToken)
+    public async ValueTask<WatchTranscript> ReadAsync(string requestId, string scope, CancellationToken cancellationToken)
     {
         var db = _redis.GetDatabase();
+        var key = WatchKeys.Stream(_prefix, scope, requestId);
         var events = new List<CompletionEvent>();
         RedisValue position = "0-0";
         while (true)
@@ -135,7 +133,7 @@ internal sealed class RedisWatchStore : IWatchStore
             StreamEntry[] entries;
             try
             {
-                entries = await db.StreamReadAsync(StreamKey(requestId), position, 512).WaitAsync(cancellationToken);
+                entries = await db.StreamReadAsync(key, position, 512).WaitAsync(cancellationToken);
             }
             catch (RedisException)
             {
@@ -150,6 +148,11 @@ internal sealed class RedisWatchStore : IWatchStore
             foreach (var entry in entries)
             {
                 position = entry.Id;
+                if (WatchEntry.IsStart(entry))
+                {
+                    continue;
+                }
+
                 if (WatchEntry.IsEnd(entry, out _))
                 {
                     return new WatchTranscript(events, Ended: true);
@@ -160,87 +163,60 @@ internal sealed class RedisWatchStore : IWatchStore
         }
     }
 
-    private async Task EnsureSubscribedAsync()
+    public void Dispose()
     {
-        if (Volatile.Read(ref _subscribed) == 1)
+        lock (_gate)
+        {
+            _housekeeping?.Dispose();
+            _housekeeping = null;
+        }
+    }
+
+    private RedisWatchWriter Writer(string requestId, string scope, bool continued)
+    {
+        EnsureHousekeeping();
+        var writer = new RedisWatchWriter(
+            _redis, this, WatchKeys.Stream(_prefix, scope, requestId), continued, _options.WatchMaxLength, _options.WatchExpiry, _logger);
+        _live.TryAdd(writer, 0);
+        return writer;
+    }
+
+    /// <summary>The writer's request ended: its buffer's expiry is no longer refreshed.</summary>
+    internal void Closed(RedisWatchWriter writer) => _live.TryRemove(writer, out _);
+
+    /// <summary>Starts the one timer of this instance's buffers and watchers (at first use: registration has no side effects).</summary>
+    private void EnsureHousekeeping()
+    {
+        if (Volatile.Read(ref _housekeeping) is not null)
         {
             return;
         }
 
-        await _redis.GetSubscriber().SubscribeAsync(NotifyChannel, (_, message) =>
+        lock (_gate)
         {
-            if (_signals.TryGetValue(message!, out var signal))
-            {
-                signal.Set();
-            }
-        });
-        Volatile.Write(ref _subscribed, 1);
-    }
-
-    private RedisKey StreamKey(string requestId) => $"{_prefix}:watch:{requestId}";
-
-    private RedisKey TenantKey(string requestId) => $"{_prefix}:watch:{requestId}:tenant";
-
-    /// <summary>Writes one request's events; a Redis failure stops its writes (logged once), never the stream.</summary>
-    private sealed class Writer(RedisWatchStore store, string requestId) : IWatchWriter
-    {
-        private bool _broken;
-
-        public void Append(CompletionEvent item) => Run(db =>
-        {
-            db.StreamAdd(
-                store.StreamKey(requestId),
-                WatchEntry.Encode(item),
-                maxLength: store._options.WatchMaxLength,
-                useApproximateMaxLength: true,
-                flags: CommandFlags.FireAndForget);
-            store._redis.GetSubscriber().Publish(NotifyChannel, requestId, CommandFlags.FireAndForget);
-        });
-
-        public void Complete(string? code) => Run(db =>
-        {
-            var key = store.StreamKey(requestId);
-            db.StreamAdd(key, WatchEntry.EndOf(code), flags: CommandFlags.FireAndForget);
-            db.KeyExpire(key, store._options.WatchExpiry, CommandFlags.FireAndForget);
-            db.KeyExpire(store.TenantKey(requestId), store._options.WatchExpiry, CommandFlags.FireAndForget);
-            store._redis.GetSubscriber().Publish(NotifyChannel, requestId, CommandFlags.FireAndForget);
-        });
-
-        public void Run(Action<IDatabase> write)
-        {
-            if (_broken)
-            {
-                return;
-            }
-
-            try
-            {
-                write(store._redis.GetDatabase());
-            }
-            catch (RedisException ex)
-            {
-                _broken = true;
-                store._logger.LogWarning(ex, "Watch buffer of {RequestId} stopped: Redis is unreachable", requestId);
-            }
+            _housekeeping ??= _timeProvider.CreateTimer(static s => ((RedisWatchStore)s!).KeepHouse(), this, WatchKeys.Housekeeping, WatchKeys.Housekeeping);
         }
     }
 
-    /// <summary>Wakes the watchers of one request on this instance.</summary>
-    private sealed class Signal
+    private void KeepHouse()
     {
-        private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _refs = 1;
-
-        public Task Next => Volatile.Read(ref _next).Task;
-
-        public Signal AddRef()
+        _signals.WakeAll();
+        if (_live.IsEmpty)
         {
-            Interlocked.Increment(ref _refs);
-            return this;
+            return;
         }
 
-        public bool Release() => Interlocked.Decrement(ref _refs) == 0;
-
-        public void Set() => Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        try
+        {
+            var db = _redis.GetDatabase();
+            foreach (var writer in _live.Keys)
+            {
+                writer.Refresh(db);
+            }
+        }
+        catch (RedisException ex)
+        {
+            _logger.LogWarning(ex, "Could not refresh the expiry of {Count} live watch buffers: Redis is unreachable", _live.Count);
+        }
     }
 }

@@ -17,11 +17,42 @@ namespace StreamHub.Fanout;
 /// tokens), <c>um</c> (model), <c>ur</c> (region), <c>c</c> (cost, invariant decimal, absent when unpriced).</item>
 /// </list>
 /// A member that does not apply (no id after a call's first delta, no cost for an unpriced model) is left out.
-/// The request's last entry is its end: a single field <c>e</c>, empty on success, else the error code.
+/// The request's first entry is its start, a single field <c>o</c> (so the stream, and its expiry, exist from the
+/// moment the request is open); its last entry is its end: a single field <c>e</c>, empty on success, else the
+/// error code.
 /// </summary>
 internal static class WatchEntry
 {
     private const string End = "e";
+    private const string Start = "o";
+
+    /// <summary>The start entry: carries no event.</summary>
+    public static NameValueEntry[] StartOf() => [new(Start, "")];
+
+    /// <summary>Whether <paramref name="entry"/> is the start (no event to decode).</summary>
+    public static bool IsStart(StreamEntry entry) => !entry[Start].IsNull;
+
+    /// <summary>
+    /// The arguments of <c>XADD key NOMKSTREAM MAXLEN ~ maxLength * field value ...</c> for <paramref name="fields"/>:
+    /// NOMKSTREAM, so an append never re-creates (without its expiry) a stream that is gone.
+    /// </summary>
+    public static object[] AddArguments(RedisKey key, int maxLength, NameValueEntry[] fields)
+    {
+        var args = new object[6 + (2 * fields.Length)];
+        args[0] = key;
+        args[1] = "NOMKSTREAM";
+        args[2] = "MAXLEN";
+        args[3] = "~";
+        args[4] = maxLength;
+        args[5] = "*";
+        for (var i = 0; i < fields.Length; i++)
+        {
+            args[6 + (2 * i)] = fields[i].Name;
+            args[7 + (2 * i)] = fields[i].Value;
+        }
+
+        return args;
+    }
 
     public static NameValueEntry[] Encode(CompletionEvent item) => item.Kind switch
     {

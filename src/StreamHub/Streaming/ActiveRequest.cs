@@ -1,5 +1,6 @@
 using StreamHub.Contracts;
 using StreamHub.Fanout;
+using StreamHub.Identity;
 
 namespace StreamHub.Streaming;
 
@@ -12,6 +13,8 @@ internal sealed class ActiveRequest : IDisposable
     private readonly ActiveRequests _owner;
     private readonly CancellationTokenSource _cancel;
     private readonly CancellationTokenRegistration _callerGone;
+    private readonly TimeProvider _timeProvider;
+    private long _admittedAt;
     private StreamHubException? _abortReason;
     private int _callerLeft;
     private int _disposed;
@@ -19,7 +22,7 @@ internal sealed class ActiveRequest : IDisposable
     internal ActiveRequest(
         ActiveRequests owner,
         string id,
-        string tenant,
+        Caller caller,
         Priority priority,
         TimeProvider timeProvider,
         TimeSpan? resumeGrace,
@@ -27,9 +30,12 @@ internal sealed class ActiveRequest : IDisposable
     {
         _owner = owner;
         Id = id;
-        Tenant = tenant;
+        Tenant = caller.Tenant;
+        Scope = caller.Scope;
+        LimitKey = caller.LimitKey;
         Priority = priority;
         CreatedAt = timeProvider.GetUtcNow();
+        _timeProvider = timeProvider;
         _cancel = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
         ResumeGrace = resumeGrace ?? TimeSpan.Zero;
         CallerToken = callerToken;
@@ -42,16 +48,33 @@ internal sealed class ActiveRequest : IDisposable
 
     public string Id { get; }
 
+    /// <summary>Scope and id: what names it among the requests in flight.</summary>
+    public RequestKey Key => new(Scope, Id);
+
     /// <summary>The token of the call that started it: tells this request from another one with the same id.</summary>
     public CancellationToken CallerToken { get; }
 
+    /// <summary>The name operators see: the tenant, or "anonymous".</summary>
     public string Tenant { get; }
+
+    /// <summary>What owns the id (<see cref="Caller.Scope"/>): the tenant, or one anonymous connection.</summary>
+    public string Scope { get; }
+
+    /// <summary>What its limits and its place in the admission queue count against (<see cref="Caller.LimitKey"/>).</summary>
+    public string LimitKey { get; }
 
     public Priority Priority { get; }
 
     public DateTimeOffset CreatedAt { get; }
 
     public string? Region { get; set; }
+
+    /// <summary>How long ago admission let it start (what <c>Upstream:Timeouts:Total</c> counts); null while it waits.</summary>
+    public TimeSpan? SinceAdmitted
+        => Volatile.Read(ref _admittedAt) is var at and not 0 ? _timeProvider.GetElapsedTime(at) : null;
+
+    /// <summary>Admission let it start: its upstream's total limit runs from now.</summary>
+    public void Admitted() => Volatile.Write(ref _admittedAt, _timeProvider.GetTimestamp());
 
     public bool Started => Region is not null;
 

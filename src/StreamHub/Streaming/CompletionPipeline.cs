@@ -22,6 +22,7 @@ internal sealed class CompletionPipeline(
     ActiveRequests requests,
     TokenFanout fanout,
     IOptions<FanoutOptions> fanoutOptions,
+    IOptions<StreamingOptions> streamingOptions,
     UpstreamClient upstream,
     IStreamAdmission admission,
     ITenantLimits tenantLimits,
@@ -46,7 +47,7 @@ internal sealed class CompletionPipeline(
         Caller caller,
         IStreamProgress progress,
         CancellationToken cancellationToken)
-        => RunAsync(request, caller, progress, afterSeq: 0, cancellationToken);
+        => RunAsync(request, caller, progress, afterSeq: null, cancellationToken);
 
     /// <summary>
     /// Goes on with a request another instance began (a survivor finishing a resumable request whose instance
@@ -59,7 +60,7 @@ internal sealed class CompletionPipeline(
         CompletionRequest request,
         Caller caller,
         IStreamProgress progress,
-        long afterSeq,
+        long? afterSeq,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var run = Start(request, caller, progress, afterSeq, cancellationToken);
@@ -78,7 +79,8 @@ internal sealed class CompletionPipeline(
         }
     }
 
-    private RequestRun Start(CompletionRequest request, Caller caller, IStreamProgress progress, long afterSeq, CancellationToken cancellationToken)
+    /// <param name="afterSeq">Null for a new request; a survivor's continuation: the last seq the dead instance published.</param>
+    private RequestRun Start(CompletionRequest request, Caller caller, IStreamProgress progress, long? afterSeq, CancellationToken cancellationToken)
     {
         var priority = EffectivePriority(request, caller);
         var grace = request.Resumable ? fanoutOptions.Value.ResumeGrace : (TimeSpan?)null;
@@ -86,9 +88,11 @@ internal sealed class CompletionPipeline(
         var observed = telemetry.Begin(request.RequestId, caller.Tenant, priority, cancellationToken);
         try
         {
-            var fan = fanout.Begin(request.RequestId, caller.Scope, request.Group, afterSeq);
+            var fan = afterSeq is { } seq
+                ? fanout.Continue(request.RequestId, caller.Scope, request.Group, seq)
+                : fanout.Begin(request.RequestId, caller.Scope, request.Group);
             active.Fanout = fan;
-            var events = StreamAsync(request, caller, priority, new Tracker(progress, active), active, observed).GetAsyncEnumerator(active.Token);
+            var events = StreamAsync(request, caller, priority, new Tracker(progress, active), active, fan, observed).GetAsyncEnumerator(active.Token);
             return new RequestRun(active, observed, fan, events, request.Resumable, logger);
         }
         catch
@@ -105,6 +109,7 @@ internal sealed class CompletionPipeline(
         Priority priority,
         Tracker progress,
         ActiveRequest active,
+        FanoutSession fan,
         StreamObservation observed)
     {
         var cancellationToken = active.Token;
@@ -118,19 +123,26 @@ internal sealed class CompletionPipeline(
             ? await resumables.BeginAsync(new ResumableRecord(request, caller.Tenant, caller.Tier, caller.IsAnonymous, caller.Scope, caller.LimitKey, caller.Limits, caller.Models), cancellationToken)
             : null;
         using var tenantLease = await tenantLimits.AcquireAsync(caller.LimitKey, LimitsOf(caller), EstimateTokens(request), cancellationToken);
+        fan.OpenWatch();
         var ticket = new AdmissionTicket(request.RequestId, caller.LimitKey, priority, new QueueReporter(progress));
         using var lease = await admission.AcquireAsync(ticket, 1, cancellationToken);
         if (AdmissionLease.TryGetRejection(lease, out var rejection))
         {
+            fan.Refused(rejection.Code);
             throw rejection.ToException();
         }
 
+        active.Admitted();
         observed.Admitted();
 
         var call = UpstreamCall.For(request, model, limits.Value.MaxTokensLimit);
         UsageInfo? usage = null;
         string? finishReason = null;
         string? reportedModel = null;
+
+        // Bounded cost whatever the request (or the upstream) does: at most Streaming:MaxTokensLimit content deltas.
+        var tokenLimit = streamingOptions.Value.MaxTokensLimit;
+        var generated = 0;
         await foreach (var chunk in upstream.StreamAsync(call, plan, progress, cancellationToken))
         {
             usage = chunk.Usage ?? usage;
@@ -157,6 +169,14 @@ internal sealed class CompletionPipeline(
                 {
                     yield return CompletionEvent.ToolCallOf(delta.Index, delta.Id, delta.Name, delta.Arguments);
                 }
+            }
+
+            if (chunk.HasContent && ++generated >= tokenLimit && chunk.FinishReason is null)
+            {
+                // Leaving the loop closes the upstream stream; the answer ends as the upstream's own would at its limit.
+                logger.LogInformation("Request {RequestId} reached Streaming:MaxTokensLimit ({Limit} tokens): its upstream is closed", request.RequestId, tokenLimit);
+                finishReason = FinishReasons.Length;
+                break;
             }
         }
 

@@ -99,7 +99,7 @@ internal sealed class ResumableTakeover(IResumableJournal journal, IWatchStore w
         var id = record.Request.RequestId;
         try
         {
-            var kept = await watches.ReadAsync(id, cancellationToken);
+            var kept = await watches.ReadAsync(id, record.Scope, cancellationToken);
             if (kept.Ended)
             {
                 return;
@@ -107,7 +107,7 @@ internal sealed class ResumableTakeover(IResumableJournal journal, IWatchStore w
 
             if (!CanContinue(kept.Events, out var endCode))
             {
-                watches.Open(id, record.Scope).Complete(endCode);
+                watches.Continue(id, record.Scope).Complete(endCode);
                 if (endCode is null)
                 {
                     logger.LogInformation("Request {RequestId} of a dead instance had its whole answer kept: its watch stream is ended", id);

@@ -17,8 +17,10 @@ internal static class StreamingExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<CompletionPipeline>();
         builder.Services.AddSingleton<ActiveRequests>();
-        builder.Services.AddSingleton<IGroupPublisher, HubGroupPublisher>();
+        builder.Services.AddSingleton<StreamPump>();
+        builder.Services.AddSingleton<GroupMembers>();
         builder.Services.AddHostedService<ShutdownNotice>();
+        builder.Services.AddHostedService<AbortListener>();
         builder.Services.AddHostedService<ResumableTakeover>();
 
         builder.Services.AddSignalR(static o => o.EnableDetailedErrors = false)

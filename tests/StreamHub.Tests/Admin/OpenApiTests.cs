@@ -19,7 +19,7 @@ public sealed class OpenApiTests(OpenApiTests.PublicDocsServer publicDocs) : ICl
         { "/admin/regions/{name}/enable", "post", ["200", "401", "403", "404"] },
         { "/admin/models", "get", ["200", "401", "403"] },
         { "/admin/requests", "get", ["200", "401", "403"] },
-        { "/admin/requests/{id}", "delete", ["204", "401", "403", "404"] },
+        { "/admin/requests/{id}", "delete", ["204", "401", "403", "404", "409"] },
         { "/admin/limits", "get", ["200", "401", "403"] },
         { "/admin/limits", "put", ["200", "400", "401", "403", "503"] },
     };

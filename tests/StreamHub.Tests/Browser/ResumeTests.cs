@@ -80,6 +80,41 @@ public sealed partial class ResumeTests(ChromiumBrowser chromium, ITestOutputHel
         Assert.Equal(JsonValueKind.Object, result.GetProperty("usage").ValueKind);
     }
 
+    [Fact]
+    public async Task Client_CancelAfterAResume_EndsTheRequestAndItsUpstreamAtOnce()
+    {
+        await using var session = await BrowserSession.OpenAsync(chromium, output, Settings);
+        var sockets = await RouteHubSocketsAsync(session.Page);
+        await session.Page.EvaluateAsync(
+            """
+            async (key) => {
+              const { StreamHubClient } = await import("/streamhub-client.js");
+              const hub = new StreamHubClient("/hubs/stream", { accessTokenFactory: () => key });
+              window.seen = 0;
+              window.resumed = false;
+              window.request = hub.stream({ prompt: "[emulator: tps=10 tokens=400] a long answer" }, {
+                onEvent: () => { window.seen++; },
+                onResumed: () => { window.resumed = true; },
+              });
+            }
+            """,
+            Key).WaitAsync(StreamHubServer.Timeout);
+        await session.Page.WaitForFunctionAsync("() => window.seen >= 3").WaitAsync(StreamHubServer.Timeout);
+        await DropAsync(sockets);
+        await session.Page.WaitForFunctionAsync("() => window.resumed").WaitAsync(StreamHubServer.Timeout);
+        var atResume = await session.Page.EvaluateAsync<int>("() => window.seen").WaitAsync(StreamHubServer.Timeout);
+        await session.Page.WaitForFunctionAsync("(n) => window.seen > n", atResume).WaitAsync(StreamHubServer.Timeout);
+
+        var outcome = await session.Page.EvaluateAsync<JsonElement>("async () => { await window.request.cancel(); return await window.request.done; }")
+            .WaitAsync(StreamHubServer.Timeout);
+
+        Assert.True(outcome.GetProperty("cancelled").GetBoolean());
+
+        // Fanout:ResumeGrace is 60 s: a cancel that only stopped watching would leave the upstream running that long.
+        await session.Server.AssertUpstreamIdleAsync(TimeSpan.FromSeconds(2));
+        Assert.Single(session.Server.Emulator.State.GetRequests());
+    }
+
     /// <summary>Routes every hub WebSocket through the test; returns each pair (page side, server side) as it opens.</summary>
     private static async Task<ConcurrentQueue<(IWebSocketRoute Page, IWebSocketRoute Server)>> RouteHubSocketsAsync(IPage page)
     {

@@ -49,7 +49,7 @@ public sealed class CliWatchTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Watch_AnotherTenantsRequest_PrintsForbiddenAndExitsOne()
+    public async Task Watch_AnotherTenantsRequest_PrintsInvalidRequestAndExitsOne()
     {
         await using var other = await _a.ConnectAsync("tenant-b-key-0123456789");
         await HubStreamingTests.ReadAllAsync(other, new StreamRequest { RequestId = "b-only", Prompt = "mine", MaxTokens = 3 });
@@ -57,7 +57,7 @@ public sealed class CliWatchTests : IAsyncLifetime
         await using var terminal = await TmuxSession.StartCliAsync(null, "watch", "b-only", "--url", _b.BaseAddress.ToString(), "--key", KeyA);
 
         var screen = await terminal.WaitForAsync("[exit 1]");
-        Assert.Contains("forbidden: ", screen, StringComparison.Ordinal);
+        Assert.Contains("invalid_request: ", screen, StringComparison.Ordinal);
     }
 
     [Fact]

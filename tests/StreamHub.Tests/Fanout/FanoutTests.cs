@@ -123,15 +123,17 @@ public sealed class FanoutTests(FanoutTests.SharedServer shared) : IClassFixture
     }
 
     [Fact]
-    public async Task Watch_OtherTenant_IsForbidden()
+    public async Task Watch_OtherTenant_AnswersAsForAnIdThatNeverRan()
     {
         await using var caller = await _server.ConnectAsync(KeyA);
         await Streams.ReadAllAsync(caller, new StreamRequest { RequestId = "w3", Prompt = "mine", MaxTokens = 3 });
         await using var other = await _server.ConnectAsync(KeyB);
 
         var error = await Assert.ThrowsAsync<HubException>(() => Streams.WatchAllAsync(other, "w3", 0));
+        var never = await Assert.ThrowsAsync<HubException>(() => Streams.WatchAllAsync(other, "w3never", 0));
 
-        Assert.StartsWith("forbidden: ", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("invalid_request: no request w3 is known here", error.Message, StringComparison.Ordinal);
+        Assert.Equal(never.Message.Replace("w3never", "w3", StringComparison.Ordinal), error.Message);
     }
 
     [Fact]

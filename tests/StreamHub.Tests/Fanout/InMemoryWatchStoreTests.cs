@@ -73,6 +73,39 @@ public sealed class InMemoryWatchStoreTests
         Assert.Equal(Enumerable.Range((int)items[0].Seq, items.Count).Select(i => (long)i), items.Select(i => i.Seq));
     }
 
+    [Fact]
+    public async Task WatchAsync_SameIdTwoTenants_EachReadsOnlyItsOwnBuffer()
+    {
+        var store = Store(new FanoutOptions());
+        var mine = store.Open("same", "a");
+        var theirs = store.Open("same", "b");
+        mine.Append(Text(1, "a's"));
+        theirs.Append(Text(1, "b's"));
+        mine.Complete(null);
+        theirs.Complete(null);
+
+        Assert.Equal([Text(1, "a's")], await ReadAsync(store, "same", tenant: "a"));
+        Assert.Equal([Text(1, "b's")], await ReadAsync(store, "same", tenant: "b"));
+        var outsider = await Assert.ThrowsAsync<StreamHubException>(() => ReadAsync(store, "same", tenant: "c"));
+        Assert.Equal(ErrorCodes.InvalidRequest, outsider.Code);
+    }
+
+    [Fact]
+    public async Task Discard_RefusedRequest_WaitingWatcherLearnsTheCodeAndNothingIsKept()
+    {
+        var store = Store(new FanoutOptions());
+        var writer = store.Open("refused", "t");
+        var waiting = ReadAsync(store, "refused");
+
+        writer.Discard(ErrorCodes.QueueTimeout);
+
+        var seen = await Assert.ThrowsAsync<StreamHubException>(() => waiting.WaitAsync(Timeout));
+        Assert.Equal(ErrorCodes.QueueTimeout, seen.Code);
+        var later = await Assert.ThrowsAsync<StreamHubException>(() => ReadAsync(store, "refused"));
+        Assert.Equal(ErrorCodes.InvalidRequest, later.Code);
+        Assert.Equal(0, store.RetainedTokens);
+    }
+
     private static CompletionEvent Text(long seq, string text) => CompletionEvent.TextOf(text) with { Seq = seq };
 
     private InMemoryWatchStore Store(FanoutOptions options) => new(Options.Create(options), _time);
@@ -88,10 +121,10 @@ public sealed class InMemoryWatchStoreTests
         writer.Complete(null);
     }
 
-    private static async Task<List<CompletionEvent>> ReadAsync(InMemoryWatchStore store, string id, long afterSeq = 0)
+    private static async Task<List<CompletionEvent>> ReadAsync(InMemoryWatchStore store, string id, long afterSeq = 0, string tenant = "t")
     {
         var items = new List<CompletionEvent>();
-        await foreach (var item in store.WatchAsync(id, "t", afterSeq, CancellationToken.None).WithCancellation(CancellationToken.None))
+        await foreach (var item in store.WatchAsync(id, tenant, afterSeq, CancellationToken.None).WithCancellation(CancellationToken.None))
         {
             items.Add(item);
         }

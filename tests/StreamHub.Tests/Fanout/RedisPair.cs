@@ -9,9 +9,17 @@ namespace StreamHub.Tests.Fanout;
 /// </summary>
 public sealed class RedisPair : IAsyncLifetime, IAsyncDisposable
 {
+    private readonly IReadOnlyDictionary<string, string?> _extra;
     private RedisServer? _redis;
     private StreamHubServer? _a;
     private StreamHubServer? _b;
+
+    public RedisPair()
+        : this(new Dictionary<string, string?>())
+    {
+    }
+
+    private RedisPair(IReadOnlyDictionary<string, string?> extra) => _extra = extra;
 
     public RedisServer Redis => _redis ?? throw NotStarted();
 
@@ -22,9 +30,10 @@ public sealed class RedisPair : IAsyncLifetime, IAsyncDisposable
     /// <summary>Every Redis channel of this pair starts with it, so pairs never hear each other.</summary>
     public string ChannelPrefix { get; } = "t" + Guid.NewGuid().ToString("N")[..8];
 
-    public static async Task<RedisPair> StartAsync()
+    /// <summary>A pair of its own, with <paramref name="extra"/> settings on both instances.</summary>
+    public static async Task<RedisPair> StartAsync(IReadOnlyDictionary<string, string?>? extra = null)
     {
-        var pair = new RedisPair();
+        var pair = new RedisPair(extra ?? new Dictionary<string, string?>());
         await pair.InitializeAsync();
         return pair;
     }
@@ -35,6 +44,11 @@ public sealed class RedisPair : IAsyncLifetime, IAsyncDisposable
         var settings = FanoutTestKit.TenantSettings();
         settings["Redis:ConnectionString"] = _redis.ConnectionString;
         settings["Redis:ChannelPrefix"] = ChannelPrefix;
+        foreach (var (key, value) in _extra)
+        {
+            settings[key] = value;
+        }
+
         _a = await StreamHubServer.StartAsync(settings);
         _b = await StreamHubServer.StartAsync(settings);
     }

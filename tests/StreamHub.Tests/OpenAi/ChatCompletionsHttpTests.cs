@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using StreamHub.Contracts;
 using StreamHub.Emulator;
 using StreamHub.Streaming;
 using StreamHub.Tests.Infrastructure;
@@ -174,7 +175,7 @@ public sealed class ChatCompletionsHttpTests(OpenAiServer shared) : IClassFixtur
 
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(StreamHubServer.Timeout);
 
-        Assert.True(_server.Services.GetRequiredService<ActiveRequests>().TryGet("prio-" + asked, out var active));
+        Assert.True(_server.Services.GetRequiredService<ActiveRequests>().TryGet(new RequestKey("acme", "prio-" + asked), out var active));
         Assert.Equal(expected, active!.Priority.ToString());
     }
 

@@ -22,7 +22,7 @@ public sealed class RequestLifecycleTests
         await reader.ReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout);
         var requests = server.Services.GetRequiredService<ActiveRequests>();
 
-        Assert.True(requests.TryAbort("runaway", ErrorCodes.Aborted, "an operator ended this request"));
+        Assert.True(requests.TryAbort(Assert.Single(requests.WithId("runaway")).Key, ErrorCodes.Aborted, "an operator ended this request"));
 
         var error = await Assert.ThrowsAsync<HubException>(() => Streams.ReadToEndAsync(reader));
         Assert.Equal("aborted: an operator ended this request", error.Message);
