@@ -55,7 +55,7 @@ internal sealed class UpstreamAttemptRunner(
             // From here the idle timeout guards each read; the time the caller takes between reads is its own.
             watchdog.CancelAfter(Timeout.InfiniteTimeSpan);
             region.StreamOpened(timeProvider.GetElapsedTime(startedAt));
-            return new UpstreamStream(region, route, response, events, watchdog, readToken, first, options.Timeouts.Idle);
+            return new UpstreamStream(region, route, response, events, new IdleWatchdog(watchdog, options.Timeouts.Idle, timeProvider), readToken, first);
         }
         catch (Exception ex)
         {

@@ -12,10 +12,9 @@ internal sealed class UpstreamStream(
     ModelRoute route,
     HttpResponseMessage response,
     IAsyncEnumerator<SseItem<UpstreamChunk>> events,
-    CancellationTokenSource watchdog,
+    IdleWatchdog watchdog,
     CancellationTokenSource readToken,
-    UpstreamChunk first,
-    TimeSpan idle) : IAsyncDisposable
+    UpstreamChunk first) : IAsyncDisposable
 {
     private bool _firstTaken;
     private int _disposed;
@@ -32,7 +31,7 @@ internal sealed class UpstreamStream(
     public string UpstreamModel => route.UpstreamNameFor(region);
 
     /// <summary>Whether the idle watchdog (not the caller, not the total timeout) ended the last read.</summary>
-    public bool IdleTimedOut => watchdog.IsCancellationRequested;
+    public bool IdleTimedOut => watchdog.TimedOut;
 
     /// <summary>The next event, or null when the body ended.</summary>
     /// <remarks>
@@ -49,16 +48,15 @@ internal sealed class UpstreamStream(
             return first;
         }
 
-        // Re-arming one timer per event: no allocation, and the timer comes from the injected TimeProvider. A
-        // keep-alive (Anthropic's ping) is read past without re-arming it: it is not life.
-        watchdog.CancelAfter(idle);
+        // Only the read itself is watched: a slow caller (backpressure) is not a silent upstream. A keep-alive
+        // (Anthropic's ping) is read past inside the same watched read: it is not life.
+        watchdog.ReadStarted();
         bool more;
         while ((more = await events.MoveNextAsync()) && events.Current.Data.IsKeepAlive)
         {
         }
 
-        // Disarmed between reads: a slow caller (backpressure) is not a silent upstream.
-        watchdog.CancelAfter(Timeout.InfiniteTimeSpan);
+        watchdog.ReadEnded();
         return more ? events.Current.Data : null;
     }
 

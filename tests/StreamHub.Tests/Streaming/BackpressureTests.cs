@@ -56,6 +56,24 @@ public sealed class BackpressureTests : IAsyncLifetime
         await _server.AssertUpstreamIdleAsync(TimeSpan.FromSeconds(2));
     }
 
+    [Fact]
+    public async Task Stream_OneConnectionStopsReading_OtherConnectionsStreamToTheEnd()
+    {
+        // A connection whose socket is full holds back its own pump (and upstream read) only, never a thread,
+        // lock or buffer that another connection's stream needs.
+        using var stalled = await OpenStalledStreamAsync();
+        var completedBefore = _server.Emulator.State.GetStats().CompletedStreams;
+
+        await using var other = await _server.ConnectAsync();
+        var texts = await Streams.ReadAllAsync(other, new StreamRequest { Prompt = "[emulator: tps=10000000 tokens=5000] other", MaxTokens = 5000 })
+            .WaitAsync(StreamHubServer.Timeout);
+
+        Assert.Equal(5000, texts.Count);
+        Assert.Equal(completedBefore + 1, _server.Emulator.State.GetStats().CompletedStreams);
+        stalled.Abort();
+        await _server.AssertUpstreamIdleAsync(TimeSpan.FromSeconds(2));
+    }
+
     private async Task<ClientWebSocket> OpenStalledStreamAsync()
     {
         var handler = new SocketsHttpHandler
