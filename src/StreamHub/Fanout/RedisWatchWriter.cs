@@ -23,6 +23,7 @@ internal sealed class RedisWatchWriter : IWatchWriter
     private readonly TimeSpan _expiry;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly IServer? _direct;
     private readonly Lock _gate = new();
     private readonly List<NameValueEntry> _pending = new(8);
     private readonly ITimer _flush;
@@ -46,6 +47,7 @@ internal sealed class RedisWatchWriter : IWatchWriter
         _time = time;
         _logger = logger;
         _watchers = new WatcherLeases(time);
+        _direct = store.DirectServer;
         _flush = time.CreateTimer(static s => ((RedisWatchWriter)s!).Flush(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         Run(db =>
         {
@@ -113,7 +115,7 @@ internal sealed class RedisWatchWriter : IWatchWriter
             _armed = false;
             if (!_ended && _pending.Count > 0)
             {
-                Write(db => db.Execute("XADD", WatchEntry.AddArguments(_key, MaxEntries(), _pending), CommandFlags.FireAndForget));
+                Write(db => Add(db, _pending));
             }
         }
     }
@@ -139,7 +141,7 @@ internal sealed class RedisWatchWriter : IWatchWriter
                 }
 
                 _pending.Add(WatchEntry.EndField(code));
-                db.Execute("XADD", WatchEntry.AddArguments(_key, MaxEntries(), _pending), CommandFlags.FireAndForget);
+                Add(db, _pending);
                 db.KeyExpire(_key, _expiry, CommandFlags.FireAndForget);
             });
         }
@@ -157,6 +159,24 @@ internal sealed class RedisWatchWriter : IWatchWriter
             _watchers.Wake(_redis.GetSubscriber(), _notice);
         });
         _pending.Clear();
+    }
+
+    /// <summary>
+    /// <c>XADD ... NOMKSTREAM</c>, which the client's typed API lacks: sent as a command it does not know, after which it
+    /// no longer knows the connection's database and sends a <c>SELECT</c> before the next command on one, a second
+    /// command per flush. Sent to the server instead (no database) where the store says that is the same thing.
+    /// </summary>
+    private void Add(IDatabase db, List<NameValueEntry> fields)
+    {
+        var args = WatchEntry.AddArguments(_key, MaxEntries(), fields);
+        if (_direct is not null)
+        {
+            _direct.Execute("XADD", args, CommandFlags.FireAndForget);
+        }
+        else
+        {
+            db.Execute("XADD", args, CommandFlags.FireAndForget);
+        }
     }
 
     /// <summary>

@@ -145,6 +145,23 @@ public sealed class RedisWatchStoreTests(RedisWatchStoreTests.Redis shared) : IC
     }
 
     [Fact]
+    public async Task Append_NobodyWatching_EachFlushIsOneRedisCommand()
+    {
+        var writer = _store.Open("cheap", "t");
+        var before = await SettledCallsAsync(null);
+
+        for (var seq = 1; seq <= 3; seq++)
+        {
+            writer.Append(Text(seq, "t" + seq));
+            writer.Append(Text(seq + 10, "u" + seq));
+            _time.Advance(WatchKeys.FlushDelay);
+        }
+
+        // Three XADDs: no PUBLISH (nobody asked) and no SELECT before each.
+        Assert.Equal(before + 3, await SettledCallsAsync(null));
+    }
+
+    [Fact]
     public async Task Append_WatcherWaiting_GetsTheEventNoLaterThanTheFlushDelay()
     {
         var writer = _store.Open("lag", "t");
