@@ -27,7 +27,6 @@ internal sealed class RedisWatchStore : IWatchStore, IDisposable
     private readonly WatchWriters _writers;
     private readonly Lock _gate = new();
     private ITimer? _housekeeping;
-    private IServer[]? _direct;
 
     public RedisWatchStore(
         IConnectionMultiplexer redis, IOptions<FanoutOptions> options, IOptions<RedisSettings> settings, TimeProvider timeProvider, ILogger<RedisWatchStore> logger)
@@ -44,24 +43,8 @@ internal sealed class RedisWatchStore : IWatchStore, IDisposable
     /// <summary>Buffers this instance's watchers wait on.</summary>
     internal int WatchedBuffers => _signals.Count;
 
-    /// <summary>
-    /// The one Redis server, when commands sent to it without a database land in the buffers' database: one endpoint,
-    /// and database 0, the one a connection starts on (this app never selects another on it). Null otherwise: then
-    /// appends go through the database, one <c>SELECT</c> each (<see cref="RedisWatchWriter"/>).
-    /// </summary>
-    internal IServer? DirectServer
-    {
-        get
-        {
-            if (_direct is null)
-            {
-                var endpoints = _redis.GetEndPoints();
-                _direct = endpoints.Length == 1 && _redis.GetDatabase().Database == 0 ? [_redis.GetServer(endpoints[0])] : [];
-            }
-
-            return _direct is [var server] ? server : null;
-        }
-    }
+    /// <summary>Where appends go without a <c>SELECT</c> each (<see cref="WatchWriters.DirectServer"/>).</summary>
+    internal IServer? DirectServer => _writers.DirectServer;
 
     /// <summary>This instance's name on the wake channels (<see cref="WatchKeys.Wake"/>).</summary>
     internal string Instance => _signals.Instance;

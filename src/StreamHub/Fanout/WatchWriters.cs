@@ -13,8 +13,28 @@ internal sealed class WatchWriters(IConnectionMultiplexer redis, ILogger logger)
     private readonly ConcurrentDictionary<string, RedisWatchWriter> _live = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _ended = new(StringComparer.Ordinal);
     private long _sweeps;
+    private IServer[]? _direct;
 
     public int Count => _live.Count;
+
+    /// <summary>
+    /// The one Redis server, when commands sent to it without a database land in the buffers' database: one endpoint,
+    /// and database 0, the one a connection starts on (this app never selects another on it). Null otherwise: then
+    /// appends go through the database, one <c>SELECT</c> each (<see cref="RedisWatchWriter"/>).
+    /// </summary>
+    internal IServer? DirectServer
+    {
+        get
+        {
+            if (_direct is null)
+            {
+                var endpoints = redis.GetEndPoints();
+                _direct = endpoints.Length == 1 && redis.GetDatabase().Database == 0 ? [redis.GetServer(endpoints[0])] : [];
+            }
+
+            return _direct is [var server] ? server : null;
+        }
+    }
 
     public void Add(RedisWatchWriter writer)
     {
