@@ -13,6 +13,8 @@ internal sealed class ActiveRequest : IDisposable
     private readonly ActiveRequests _owner;
     private readonly CancellationTokenSource _cancel;
     private readonly CancellationTokenRegistration _callerGone;
+    private readonly TimeProvider _timeProvider;
+    private long _admittedAt;
     private StreamHubException? _abortReason;
     private int _callerLeft;
     private int _disposed;
@@ -33,6 +35,7 @@ internal sealed class ActiveRequest : IDisposable
         LimitKey = caller.LimitKey;
         Priority = priority;
         CreatedAt = timeProvider.GetUtcNow();
+        _timeProvider = timeProvider;
         _cancel = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
         ResumeGrace = resumeGrace ?? TimeSpan.Zero;
         CallerToken = callerToken;
@@ -65,6 +68,13 @@ internal sealed class ActiveRequest : IDisposable
     public DateTimeOffset CreatedAt { get; }
 
     public string? Region { get; set; }
+
+    /// <summary>How long ago admission let it start (what <c>Upstream:Timeouts:Total</c> counts); null while it waits.</summary>
+    public TimeSpan? SinceAdmitted
+        => Volatile.Read(ref _admittedAt) is var at and not 0 ? _timeProvider.GetElapsedTime(at) : null;
+
+    /// <summary>Admission let it start: its upstream's total limit runs from now.</summary>
+    public void Admitted() => Volatile.Write(ref _admittedAt, _timeProvider.GetTimestamp());
 
     public bool Started => Region is not null;
 

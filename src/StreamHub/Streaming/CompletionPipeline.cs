@@ -22,6 +22,7 @@ internal sealed class CompletionPipeline(
     ActiveRequests requests,
     TokenFanout fanout,
     IOptions<FanoutOptions> fanoutOptions,
+    IOptions<StreamingOptions> streamingOptions,
     UpstreamClient upstream,
     IStreamAdmission admission,
     ITenantLimits tenantLimits,
@@ -130,12 +131,17 @@ internal sealed class CompletionPipeline(
             throw rejection.ToException();
         }
 
+        active.Admitted();
         observed.Admitted();
 
         var call = UpstreamCall.For(request, model);
         UsageInfo? usage = null;
         string? finishReason = null;
         string? reportedModel = null;
+
+        // Bounded cost whatever the request (or the upstream) does: at most Streaming:MaxTokensLimit content deltas.
+        var tokenLimit = streamingOptions.Value.MaxTokensLimit;
+        var generated = 0;
         await foreach (var chunk in upstream.StreamAsync(call, plan, progress, cancellationToken))
         {
             usage = chunk.Usage ?? usage;
@@ -162,6 +168,14 @@ internal sealed class CompletionPipeline(
                 {
                     yield return CompletionEvent.ToolCallOf(delta.Index, delta.Id, delta.Name, delta.Arguments);
                 }
+            }
+
+            if (chunk.HasContent && ++generated >= tokenLimit && chunk.FinishReason is null)
+            {
+                // Leaving the loop closes the upstream stream; the answer ends as the upstream's own would at its limit.
+                logger.LogInformation("Request {RequestId} reached Streaming:MaxTokensLimit ({Limit} tokens): its upstream is closed", request.RequestId, tokenLimit);
+                finishReason = FinishReasons.Length;
+                break;
             }
         }
 

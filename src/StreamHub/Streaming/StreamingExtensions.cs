@@ -17,6 +17,7 @@ internal static class StreamingExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<CompletionPipeline>();
         builder.Services.AddSingleton<ActiveRequests>();
+        builder.Services.AddSingleton<StreamPump>();
         builder.Services.AddSingleton<GroupMembers>();
         builder.Services.AddHostedService<ShutdownNotice>();
         builder.Services.AddHostedService<AbortListener>();

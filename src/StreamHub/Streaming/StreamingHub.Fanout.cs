@@ -2,7 +2,6 @@ using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using StreamHub.Contracts;
 using StreamHub.Fanout;
-using StreamHub.Identity;
 
 namespace StreamHub.Streaming;
 
@@ -21,7 +20,7 @@ internal sealed partial class StreamingHub
         }
         catch (StreamHubException ex)
         {
-            throw Failure(ex)!;
+            throw pump.Failure(ex)!;
         }
     }
 
@@ -34,13 +33,15 @@ internal sealed partial class StreamingHub
         }
         catch (StreamHubException ex)
         {
-            throw Failure(ex)!;
+            throw pump.Failure(ex)!;
         }
     }
 
     /// <summary>
     /// Streams a request's events after <paramref name="afterSeq"/> (0 replays from the start), then the live
-    /// ones, then its end, from any instance. Only the request's own scope (its tenant, or its anonymous connection) may watch it.
+    /// ones, then its end, from any instance. Only the request's scope (its tenant, or its anonymous connection)
+    /// finds it: another scope's request of the same id is as unknown as one that never ran. At most
+    /// <c>Streaming:MaxWatchesPerConnection</c> at once.
     /// </summary>
     public ChannelReader<StreamEvent> Watch(string requestId, long afterSeq, CancellationToken cancellationToken)
     {
@@ -53,31 +54,22 @@ internal sealed partial class StreamingHub
                 throw new StreamHubException(ErrorCodes.InvalidRequest, "Watch needs a requestId ([A-Za-z0-9_-]{1,64}) and afterSeq >= 0");
             }
 
-            _ = WatchPumpAsync(watches.WatchAsync(requestId, caller.Scope, afterSeq, cancellationToken), channel.Writer, cancellationToken);
+            var max = options.Value.MaxWatchesPerConnection;
+            var watching = ConnectionCounter.For(Context, WatchCountKey);
+            if (!watching.TryTake(max))
+            {
+                throw new StreamHubException(
+                    ErrorCodes.RateLimited, $"this connection already watches {max} requests; end a watch first or open another connection");
+            }
+
+            _ = pump.PumpWatchAsync(watches.WatchAsync(requestId, caller.Scope, afterSeq, cancellationToken), channel.Writer, watching, cancellationToken);
         }
         catch (StreamHubException ex)
         {
-            channel.Writer.TryComplete(Failure(ex, cancellationToken));
+            channel.Writer.TryComplete(pump.Failure(ex, cancellationToken));
         }
 
         return channel.Reader;
-    }
-
-    private async Task WatchPumpAsync(IAsyncEnumerable<CompletionEvent> items, ChannelWriter<StreamEvent> writer, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (var item in items.WithCancellation(cancellationToken))
-            {
-                await writer.WriteAsync(item.ToWire(), cancellationToken);
-            }
-
-            writer.TryComplete();
-        }
-        catch (Exception ex)
-        {
-            writer.TryComplete(Failure(ex, cancellationToken));
-        }
     }
 
     /// <summary>

@@ -10,9 +10,11 @@ namespace StreamHub.Streaming;
 
 /// <summary>
 /// The SignalR front door at <c>/hubs/stream</c>. It only translates: the raw argument into a
-/// <see cref="CompletionRequest"/>, the pipeline's events into a bounded channel (a slow reader slows its
-/// own upstream read) as text (<c>Stream</c>) or typed events (<c>StreamEvents</c>), and failures into
-/// <c>HubException</c>s whose message is "code: sentence".
+/// <see cref="CompletionRequest"/>, the pipeline's events into a bounded channel (<see cref="StreamPump"/>: a slow
+/// reader slows its own upstream read, one that stops reading is let go) as text (<c>Stream</c>) or typed events
+/// (<c>StreamEvents</c>), and failures into <c>HubException</c>s whose message is "code: sentence". Request ids are
+/// the caller's own (<see cref="Caller.Scope"/>: its tenant, or its anonymous connection): every lookup here names
+/// the scope with the id.
 /// </summary>
 internal sealed partial class StreamingHub(
     CompletionPipeline pipeline,
@@ -20,13 +22,14 @@ internal sealed partial class StreamingHub(
     IWatchStore watches,
     IAbortRelay aborts,
     GroupMembers members,
+    StreamPump pump,
     CallerResolver callers,
     IOptions<StreamingOptions> options,
     IOptions<UpstreamOptions> upstream,
-    TimeProvider timeProvider,
-    ILogger<StreamingHub> logger) : Hub<IStreamClient>
+    TimeProvider timeProvider) : Hub<IStreamClient>
 {
     private static readonly object StreamCountKey = new();
+    private static readonly object WatchCountKey = new();
 
     // What Stream sends of each event: the answer's text (a refusal is what the model says instead of one),
     // reasoning only with Upstream:ForwardReasoning. Static, so choosing one allocates nothing.
@@ -86,7 +89,7 @@ internal sealed partial class StreamingHub(
         }
         catch (StreamHubException ex)
         {
-            throw Failure(ex)!;
+            throw pump.Failure(ex)!;
         }
     }
 
@@ -109,60 +112,24 @@ internal sealed partial class StreamingHub(
         {
             var parsed = StreamRequestParser.ParseArgument(request, limits);
             var caller = callers.Resolve(Context);
-            var counter = StreamCounter(Context);
-            if (Interlocked.Increment(ref counter.Value) > limits.MaxStreamsPerConnection)
+            var streams = ConnectionCounter.For(Context, StreamCountKey);
+            if (!streams.TryTake(limits.MaxStreamsPerConnection))
             {
-                Interlocked.Decrement(ref counter.Value);
                 throw new StreamHubException(
                     ErrorCodes.RateLimited,
                     $"this connection already has {limits.MaxStreamsPerConnection} streams open; wait for one to finish or open another connection");
             }
 
+            var key = new RequestKey(caller.Scope, parsed.RequestId);
             var events = pipeline.RunAsync(parsed, caller, new HubProgress(Clients.Caller, parsed.RequestId), cancellationToken);
-            _ = PumpAsync(events, writer, project, counter, new RequestLogScope(parsed.RequestId, caller.Tenant), cancellationToken);
-            requests.EndOnCancel(new RequestKey(caller.Scope, parsed.RequestId), Context.ConnectionAborted, cancellationToken);
+            _ = pump.PumpRequestAsync(events, writer, project, key, streams, cancellationToken);
+            requests.EndOnCancel(key, Context.ConnectionAborted, cancellationToken);
             return true;
         }
         catch (StreamHubException ex)
         {
-            writer.TryComplete(Failure(ex, cancellationToken));
+            writer.TryComplete(pump.Failure(ex, cancellationToken));
             return false;
-        }
-    }
-
-    /// <summary>
-    /// Writes the pipeline's events into the stream's channel. When the caller goes, writing stops and the
-    /// enumeration is left; the pipeline decides what happens to the upstream (a resumable request goes on).
-    /// </summary>
-    private async Task PumpAsync<T>(
-        IAsyncEnumerable<CompletionEvent> events,
-        ChannelWriter<T> writer,
-        Func<CompletionEvent, T?> project,
-        Counter counter,
-        RequestLogScope logScope,
-        CancellationToken cancellationToken)
-        where T : class
-    {
-        using var scope = logger.BeginScope(logScope);
-        try
-        {
-            await foreach (var item in events)
-            {
-                if (project(item) is { } sent)
-                {
-                    await writer.WriteAsync(sent, cancellationToken);
-                }
-            }
-
-            writer.TryComplete();
-        }
-        catch (Exception ex)
-        {
-            writer.TryComplete(Failure(ex, cancellationToken));
-        }
-        finally
-        {
-            Interlocked.Decrement(ref counter.Value);
         }
     }
 
@@ -173,46 +140,6 @@ internal sealed partial class StreamingHub(
         SingleWriter = true,
         FullMode = BoundedChannelFullMode.Wait,
     });
-
-    /// <summary>
-    /// The hub's one translation of a failure into its wire form, for every method: a coded failure reaches the
-    /// caller as a <see cref="HubException"/> "code: sentence", the caller's own cancel or disconnect ends a
-    /// stream quietly (null), anything else is logged and sent as <c>upstream_error</c>.
-    /// </summary>
-    private HubException? Failure(Exception ex, CancellationToken cancellationToken = default)
-    {
-        switch (ex)
-        {
-            case StreamHubException coded:
-                return new HubException(coded.ToWireMessage());
-            case OperationCanceledException when cancellationToken.IsCancellationRequested:
-                return null;
-            default:
-                logger.LogError(ex, "A stream failed unexpectedly");
-                return new HubException($"{ErrorCodes.UpstreamError}: the stream failed unexpectedly; retry");
-        }
-    }
-
-    private static Counter StreamCounter(HubCallerContext context)
-    {
-        // Items is per connection; the hub instance is not.
-        lock (context.Items)
-        {
-            if (context.Items.TryGetValue(StreamCountKey, out var existing) && existing is Counter counter)
-            {
-                return counter;
-            }
-
-            counter = new Counter();
-            context.Items[StreamCountKey] = counter;
-            return counter;
-        }
-    }
-
-    private sealed class Counter
-    {
-        public int Value;
-    }
 
     /// <summary>Sends the pipeline's progress to the calling connection, keyed by request id.</summary>
     private sealed class HubProgress(IStreamClient client, string requestId) : IStreamProgress

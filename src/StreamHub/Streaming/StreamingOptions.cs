@@ -13,6 +13,17 @@ internal sealed class StreamingOptions
     [Range(1, 1000, ErrorMessage = Between)]
     public int MaxStreamsPerConnection { get; set; } = 8;
 
+    /// <summary>Concurrent <c>Watch</c> streams one connection may hold (<c>rate_limited</c> beyond).</summary>
+    [Range(1, 10_000, ErrorMessage = Between)]
+    public int MaxWatchesPerConnection { get; set; } = 64;
+
+    /// <summary>
+    /// How long a stream's buffer may stay full (its reader not reading) before the stream is ended with
+    /// <c>aborted</c> and, for a caller, its request with it (upstream and admission permit released).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00", ErrorMessage = Between)]
+    public TimeSpan StalledReaderTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The largest SignalR message accepted; above it SignalR closes the connection.</summary>
     /// <remarks>
     /// 4 MiB: MaxInputChars of text may arrive JSON-escaped (\uXXXX, six bytes a character), and input under

@@ -84,4 +84,18 @@ public sealed class SlowMemberTests : IAsyncLifetime
         // The member that never read was closed when it fell behind: reading now, it finds the end of its connection.
         Assert.Null(await stalled.TryReadUntilAsync(static m => m.Contains("GroupCompleted", StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public async Task Stream_WatcherStopsReading_CallerGetsEverything()
+    {
+        await using var caller = await _server.ConnectAsync(KeyA);
+        var reader = await caller.StreamAsChannelAsync<string>("Stream", new StreamRequest { RequestId = "flood-2", Prompt = "flood" }).WaitAsync(Waits.Timeout);
+        await reader.ReadAsync().AsTask().WaitAsync(Waits.Timeout);
+        await using var stalled = await NonReadingClient.ConnectAsync(_server.HubUrl, KeyA);
+
+        await stalled.StreamAsync("Watch", "\"flood-2\",0");
+        var rest = await Streams.ReadToEndAsync(reader);
+
+        Assert.Equal(Tokens, 1 + rest.Count);
+    }
 }

@@ -16,7 +16,8 @@ internal sealed class ClusterResumableJournal(ClusterLink link, ClusterLedger le
 
     public async ValueTask<IAsyncDisposable> BeginAsync(ResumableRecord record, CancellationToken cancellationToken)
     {
-        var id = record.Request.RequestId;
+        // Request ids are each scope's own: two tenants' resumable requests of one id are two records.
+        var id = record.Scope + "/" + record.Request.RequestId;
         var json = JsonSerializer.Serialize(record, ClusterJsonContext.Default.ResumableRecord);
         bool inCluster;
         lock (link.Gate)
@@ -100,7 +101,7 @@ internal sealed class ClusterResumableJournal(ClusterLink link, ClusterLedger le
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Cluster admission: recording resumable request {RequestId} failed", id);
+            logger.LogError(ex, "Cluster admission: recording resumable request {Request} failed", id);
         }
     }
 

@@ -67,7 +67,8 @@ internal sealed class ClusterScript
 
     private static ClusterScript Load(string name)
     {
-        var source = Read("prelude") + "\n" + Read(name);
+        // The body runs as a function so that the prelude's epilogue (every written key expires) follows any return.
+        var source = Read("prelude") + "\nlocal function body()\n" + Read(name) + "\nend\nlocal result = body()\nexpireWritten()\nreturn result\n";
         return new ClusterScript(name, source);
     }
 

@@ -142,6 +142,98 @@ public sealed class ClusterKillTests : IAsyncLifetime
     }
 
     /// <summary>
+    /// Request ids are each tenant's own across instances too: tenants a and b both run a resumable "same" on the
+    /// victim; after the kill the survivor finishes each for its own tenant, and each tenant's Watch reads only its own.
+    /// </summary>
+    [Fact]
+    public async Task Kill_TwoTenantsResumableRequestsOfOneId_SurvivorFinishesEachForItsOwnTenant()
+    {
+        var callerA = await _victim.ConnectAsync(ClusterKit.KeyA);
+        var callerB = await _victim.ConnectAsync(ClusterKit.KeyB);
+        var readerA = await ClusterKit.StreamAsync(callerA, ClusterKit.Request("same", "[emulator: tps=10 tokens=40] alpha", maxTokens: null, resumable: true));
+        var readerB = await ClusterKit.StreamAsync(callerB, ClusterKit.Request("same", "[emulator: tps=10 tokens=40] bravo", maxTokens: null, resumable: true));
+        await readerA.ReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout);
+        await readerB.ReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout);
+        await KeptAsync("same", 1);
+        await Waits.EventuallyAsync(async () => await KeptCountAsync("b", "same") >= 1, "b's first event in Redis");
+
+        await _victim.KillAsync();
+        await using var watcherA = await _survivor.ConnectAsync(ClusterKit.KeyA);
+        await using var watcherB = await _survivor.ConnectAsync(ClusterKit.KeyB);
+        var seenA = await Streams.WatchAllAsync(watcherA, "same", 0);
+        var seenB = await Streams.WatchAllAsync(watcherB, "same", 0);
+
+        // Two records, two continuations: each asks the upstream to go on from its own tenant's partial answer.
+        var asked = _emulator.State.GetRequests().Skip(2).ToList();
+        Assert.Equal(2, asked.Count);
+        var askedA = Assert.Single(asked, static r => r.Messages[0].Content!.EndsWith("alpha", StringComparison.Ordinal));
+        var askedB = Assert.Single(asked, static r => r.Messages[0].Content!.EndsWith("bravo", StringComparison.Ordinal));
+        Assert.StartsWith(EmulatorText.Tokens("alpha", 40)[0], askedA.Messages[1].Content, StringComparison.Ordinal);
+        Assert.StartsWith(EmulatorText.Tokens("bravo", 40)[0], askedB.Messages[1].Content, StringComparison.Ordinal);
+        Assert.StartsWith(askedA.Messages[1].Content!, TextOf(seenA), StringComparison.Ordinal);
+        Assert.StartsWith(askedB.Messages[1].Content!, TextOf(seenB), StringComparison.Ordinal);
+        Assert.Equal(StreamEventTypes.Usage, seenA[^1].Type);
+        Assert.Equal(StreamEventTypes.Usage, seenB[^1].Type);
+        await Waits.EventuallyAsync(() => ClusterKit.Snapshot(_survivor).Active == 0 && _emulator.State.OpenStreams == 0, "both continuations ended");
+        await callerA.DisposeAsync().AsTask().WaitAsync(StreamHubServer.Timeout);
+        await callerB.DisposeAsync().AsTask().WaitAsync(StreamHubServer.Timeout);
+    }
+
+    /// <summary>
+    /// Redis keys always expire: while requests stream on both instances (a tenant slot, a resumable record, a
+    /// waiter in the cluster's queue, watch streams) and right after the victim dies mid-stream, a plain client's
+    /// SCAN finds no key without a TTL, the cluster admission's own keys included.
+    /// </summary>
+    [Fact]
+    public async Task Kill_InstanceMidStream_EveryKeyInRedisHasAnExpiry()
+    {
+        await using var limitedCaller = await _victim.ConnectAsync(ClusterKit.KeyOne);
+        await using var resumableCaller = await _victim.ConnectAsync(ClusterKit.KeyA);
+        await using var onSurvivor = await _survivor.ConnectAsync(ClusterKit.KeyB);
+        var limited = await ClusterKit.StreamAsync(limitedCaller, ClusterKit.Request("limited", ClusterKit.Hold, maxTokens: null));
+        var resumable = await ClusterKit.StreamAsync(resumableCaller, ClusterKit.Request("kept", ClusterKit.Hold, maxTokens: null, resumable: true));
+        var own = await ClusterKit.StreamAsync(onSurvivor, ClusterKit.Request("own", ClusterKit.Hold, Priority.Critical, maxTokens: null));
+        await Waits.EventuallyAsync(() => _emulator.State.OpenStreams == 3, "the pool of 3 is full");
+        using var stopWaiting = new CancellationTokenSource();
+        _ = await ClusterKit.StreamAsync(onSurvivor, ClusterKit.Request("waits", "waits", Priority.Low), stopWaiting.Token);
+        await Waits.EventuallyAsync(() => ClusterKit.Snapshot(_survivor).Entries.Count == 1, "one waits on the survivor");
+        foreach (var reader in new[] { limited, resumable, own })
+        {
+            await reader.ReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout);
+        }
+
+        await KeptAsync("kept", 1);
+        var live = await KeysAsync();
+        await _victim.KillAsync();
+        var afterKill = await KeysAsync();
+        await stopWaiting.CancelAsync();
+
+        Assert.Contains(live, static k => k.Key.Contains(":admission}:", StringComparison.Ordinal));
+        Assert.Contains(live, static k => k.Key.EndsWith(":watch:a:kept", StringComparison.Ordinal));
+        Assert.Contains(live, static k => k.Key.EndsWith(":watch:one:limited", StringComparison.Ordinal));
+        Assert.Empty(live.Where(static k => k.Ttl == -1).Select(static k => k.Key));
+        Assert.Empty(afterKill.Where(static k => k.Ttl == -1).Select(static k => k.Key));
+    }
+
+    /// <summary>Every key in the redis-server with its TTL in seconds (-1: none), read with SCAN and TTL by a client of its own.</summary>
+    private async Task<List<(string Key, long Ttl)>> KeysAsync()
+    {
+        await using var client = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString).WaitAsync(StreamHubServer.Timeout);
+        var db = client.GetDatabase();
+        var keys = new List<(string, long)>();
+        await foreach (var key in client.GetServer(client.GetEndPoints()[0]).KeysAsync(pattern: "*", pageSize: 100))
+        {
+            var ttl = (long)await db.ExecuteAsync("TTL", key).WaitAsync(StreamHubServer.Timeout);
+            if (ttl != -2)
+            {
+                keys.Add(((string)key!, ttl));
+            }
+        }
+
+        return keys;
+    }
+
+    /// <summary>
     /// Waits until the victim's watch stream in Redis (tenant "a"'s) holds <paramref name="count"/> events after its
     /// start entry: its writes are fire-and-forget, so a kill right after its caller read an event may still drop that
     /// event's write.
@@ -152,4 +244,12 @@ public sealed class ClusterKillTests : IAsyncLifetime
         var key = $"{_settings["Redis:ChannelPrefix"]}:watch:a:{requestId}";
         return Waits.EventuallyAsync(async () => await redis.StreamLengthAsync(key) >= count + 1, $"{count} event(s) of {requestId} in Redis");
     }
+
+    private static string TextOf(List<StreamEvent> events)
+        => string.Concat(events.Where(static e => e.Type == StreamEventTypes.Text).Select(static e => e.Text));
+
+    /// <summary>Events (and the start entry) in <paramref name="tenant"/>'s watch stream of <paramref name="requestId"/>.</summary>
+    private Task<long> KeptCountAsync(string tenant, string requestId)
+        => _survivor.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase()
+            .StreamLengthAsync($"{_settings["Redis:ChannelPrefix"]}:watch:{tenant}:{requestId}");
 }

@@ -7,6 +7,7 @@ seen()
 local keep = limits().lease * 3
 redis.call('PEXPIRE', K_EPOCH, keep)
 redis.call('PEXPIRE', K_LIM, keep)
+renewKeys()
 reap()
 advance()
 publishWindow()

@@ -4,6 +4,19 @@
 -- The queue mirrors AdmissionQueue: per effective tier a ring of tenants (a list whose head is the cursor),
 -- per (tier, tenant) a FIFO by arrival seq, and per (tier, requested tier) an age list for aging.
 local B = KEYS[1]
+
+-- Every key a script writes expires (Redis keys always expire, so an instance killed mid-request leaves nothing
+-- behind for ever): writes are noted here, and the epilogue gives each written key the cluster's keep time unless it
+-- has an expiry of its own, and lists it in K_KEYS, whose keys every heartbeat renews.
+local R = redis
+local WRITES = { HSET = true, HSETNX = true, HINCRBY = true, SADD = true, ZADD = true, RPUSH = true, LMOVE = true, SET = true, INCR = true, PERSIST = true }
+local WRITTEN = {}
+local redis = { call = function(...)
+  local cmd, key = ...
+  if WRITES[cmd] then WRITTEN[key] = true end
+  return R.call(...)
+end }
+
 local CH = ARGV[1]
 local ME = ARGV[2]
 local EPOCH = ARGV[3]
@@ -24,6 +37,7 @@ local K_TL = B .. ':tl'
 local K_RES = B .. ':res'
 local K_RESOWN = B .. ':resown'
 local K_ORPH = B .. ':orph'
+local K_KEYS = B .. ':keys'
 
 local function kRing(t) return B .. ':ring:' .. t end
 local function kTq(t, tenant) return B .. ':tq:' .. t .. ':' .. tenant end
@@ -312,4 +326,38 @@ end
 
 local function limitValues()
   return redis.call('HMGET', K_LIM, 'pool', 'bp', 'q0', 'q1', 'q2', 'q3', 'wait', 'age')
+end
+
+-- How long the cluster's keys outlive the last heartbeat: a few leases (a minute when the state is gone).
+local function keepMs()
+  local lim = limits()
+  if lim then return lim.lease * 3 end
+  return 60000
+end
+
+-- The epilogue of every script: each key it wrote expires, and is listed for the heartbeats to renew.
+local function expireWritten()
+  local keep = keepMs()
+  local any = false
+  for key in pairs(WRITTEN) do
+    R.call('PEXPIRE', key, keep, 'NX')
+    R.call('SADD', K_KEYS, key)
+    any = true
+  end
+  if any then R.call('PEXPIRE', K_KEYS, keep) end
+end
+
+-- A heartbeat renews every listed key to the keep time (never shortening a longer expiry of its own) and
+-- forgets the keys that are gone.
+local function renewKeys()
+  local keep = keepMs()
+  for _, key in ipairs(R.call('SMEMBERS', K_KEYS)) do
+    local ttl = R.call('PTTL', key)
+    if ttl == -2 then
+      R.call('SREM', K_KEYS, key)
+    elseif ttl < keep then
+      R.call('PEXPIRE', key, keep)
+    end
+  end
+  R.call('PEXPIRE', K_KEYS, keep)
 end
