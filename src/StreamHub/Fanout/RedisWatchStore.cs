@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -8,12 +7,14 @@ namespace StreamHub.Fanout;
 
 /// <summary>
 /// Watch buffers as one Redis Stream per request (<see cref="WatchKeys"/>: <c>{prefix}:watch:{scope}:{id}</c>, one
-/// entry per event encoded by <see cref="WatchEntry"/>, trimmed to about <c>WatchMaxLength</c> entries), readable
-/// from every instance. Every key expires: <see cref="WatchKeys.LiveExpiry"/> after its instance last refreshed it
-/// while the request runs, <c>WatchExpiry</c> after the end, so an instance that dies leaves nothing behind for long.
-/// Idle watchers cost Redis nothing: writers publish on one notify channel (<see cref="WatchSignals"/>), and one
-/// timer per instance refreshes the live buffers' expiry and wakes every watcher once (covering a notification lost
-/// while Redis reconnected) instead of a poll per watcher.
+/// entry per flush of its writer, encoded by <see cref="WatchEntry"/>, trimmed to about <c>WatchMaxLength</c> events),
+/// readable from every instance. Every key expires: <see cref="WatchKeys.LiveExpiry"/> after its instance last
+/// refreshed it while the request runs, <c>WatchExpiry</c> after the end, so an instance that dies leaves nothing
+/// behind for long. A request costs Redis one <c>XADD</c> per flush (<see cref="RedisWatchWriter"/>: at most one per
+/// <see cref="WatchKeys.FlushDelay"/> while events arrive), plus one publish per flush to each instance that asked
+/// for it (<see cref="WatchSignals"/>). Idle watchers cost Redis nothing: one timer per instance refreshes the live
+/// buffers' expiry, renews this instance's asks and wakes every watcher once (covering a wake lost while Redis
+/// reconnected) instead of a poll per watcher.
 /// </summary>
 internal sealed class RedisWatchStore : IWatchStore, IDisposable
 {
@@ -23,7 +24,7 @@ internal sealed class RedisWatchStore : IWatchStore, IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<RedisWatchStore> _logger;
     private readonly WatchSignals _signals;
-    private readonly ConcurrentDictionary<RedisWatchWriter, byte> _live = new();
+    private readonly WatchWriters _writers;
     private readonly Lock _gate = new();
     private ITimer? _housekeeping;
 
@@ -35,11 +36,18 @@ internal sealed class RedisWatchStore : IWatchStore, IDisposable
         _prefix = settings.Value.ChannelPrefix;
         _timeProvider = timeProvider;
         _logger = logger;
-        _signals = new WatchSignals(redis);
+        _writers = new WatchWriters(redis, logger);
+        _signals = new WatchSignals(redis, _writers.Asked, logger);
     }
 
     /// <summary>Buffers this instance's watchers wait on.</summary>
     internal int WatchedBuffers => _signals.Count;
+
+    /// <summary>Where appends go without a <c>SELECT</c> each (<see cref="WatchWriters.DirectServer"/>).</summary>
+    internal IServer? DirectServer => _writers.DirectServer;
+
+    /// <summary>This instance's name on the wake channels (<see cref="WatchKeys.Wake"/>).</summary>
+    internal string Instance => _signals.Instance;
 
     public IWatchWriter Open(string requestId, string scope) => Writer(requestId, scope, continued: false);
 
@@ -65,6 +73,8 @@ internal sealed class RedisWatchStore : IWatchStore, IDisposable
         {
             RedisValue position = "0-0";
             var woken = false;
+            var asked = false;
+            var events = new List<CompletionEvent>();
             while (true)
             {
                 var wake = signal.Next;
@@ -87,12 +97,17 @@ internal sealed class RedisWatchStore : IWatchStore, IDisposable
                 foreach (var entry in entries)
                 {
                     position = entry.Id;
-                    if (WatchEntry.IsStart(entry))
+                    events.Clear();
+                    var ended = WatchEntry.Read(entry, events, out var code);
+                    foreach (var item in events)
                     {
-                        continue;
+                        if (item.Seq > afterSeq)
+                        {
+                            yield return item;
+                        }
                     }
 
-                    if (WatchEntry.IsEnd(entry, out var code))
+                    if (ended)
                     {
                         if (code is null)
                         {
@@ -101,17 +116,19 @@ internal sealed class RedisWatchStore : IWatchStore, IDisposable
 
                         throw WatchErrors.Ended(requestId, code);
                     }
-
-                    var item = WatchEntry.Decode(entry);
-                    if (item.Seq > afterSeq)
-                    {
-                        yield return item;
-                    }
                 }
 
                 woken = entries.Length == 0;
                 if (woken)
                 {
+                    if (!asked)
+                    {
+                        // Caught up: from now on the buffer's writer wakes this instance (and once at once, for what it
+                        // wrote before the ask arrived).
+                        asked = true;
+                        _signals.Ask(key);
+                    }
+
                     await wake.WaitAsync(cancellationToken);
                 }
             }
@@ -148,17 +165,10 @@ internal sealed class RedisWatchStore : IWatchStore, IDisposable
             foreach (var entry in entries)
             {
                 position = entry.Id;
-                if (WatchEntry.IsStart(entry))
-                {
-                    continue;
-                }
-
-                if (WatchEntry.IsEnd(entry, out _))
+                if (WatchEntry.Read(entry, events, out _))
                 {
                     return new WatchTranscript(events, Ended: true);
                 }
-
-                events.Add(WatchEntry.Decode(entry));
             }
         }
     }
@@ -175,14 +185,21 @@ internal sealed class RedisWatchStore : IWatchStore, IDisposable
     private RedisWatchWriter Writer(string requestId, string scope, bool continued)
     {
         EnsureHousekeeping();
+        _signals.Listen();
         var writer = new RedisWatchWriter(
-            _redis, this, WatchKeys.Stream(_prefix, scope, requestId), continued, _options.WatchMaxLength, _options.WatchExpiry, _logger);
-        _live.TryAdd(writer, 0);
+            _redis, this, WatchKeys.Stream(_prefix, scope, requestId), continued, _options.WatchMaxLength, _options.WatchExpiry, _timeProvider, _logger);
+        _writers.Add(writer);
+        if (continued)
+        {
+            // Watchers of the dead instance's request asked it, not this one: they ask again now.
+            _signals.AskAgain(writer.Key);
+        }
+
         return writer;
     }
 
     /// <summary>The writer's request ended: its buffer's expiry is no longer refreshed.</summary>
-    internal void Closed(RedisWatchWriter writer) => _live.TryRemove(writer, out _);
+    internal void Closed(RedisWatchWriter writer) => _writers.Closed(writer);
 
     /// <summary>Starts the one timer of this instance's buffers and watchers (at first use: registration has no side effects).</summary>
     private void EnsureHousekeeping()
@@ -200,23 +217,19 @@ internal sealed class RedisWatchStore : IWatchStore, IDisposable
 
     private void KeepHouse()
     {
-        _signals.WakeAll();
-        if (_live.IsEmpty)
+        if (_signals.Count > 0 || _writers.Count > 0)
         {
-            return;
+            _signals.Listen();
         }
 
+        _signals.Sweep();
         try
         {
-            var db = _redis.GetDatabase();
-            foreach (var writer in _live.Keys)
-            {
-                writer.Refresh(db);
-            }
+            _writers.Sweep();
         }
         catch (RedisException ex)
         {
-            _logger.LogWarning(ex, "Could not refresh the expiry of {Count} live watch buffers: Redis is unreachable", _live.Count);
+            _logger.LogWarning(ex, "Could not refresh the expiry of {Count} live watch buffers: Redis is unreachable", _writers.Count);
         }
     }
 }

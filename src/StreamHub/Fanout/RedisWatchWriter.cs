@@ -6,9 +6,12 @@ namespace StreamHub.Fanout;
 /// <summary>
 /// Writes one request's Redis Stream. Opening replaces the scope's earlier buffer of the same id and gives the
 /// new one its expiry in one transaction, so the key never exists without one (a survivor's continuation keeps
-/// what the buffer holds, adding a start entry that readers skip, which re-creates a buffer that is gone); appends never re-create a key
-/// that is gone (<c>NOMKSTREAM</c>); the store refreshes the expiry while the request lives. A Redis failure
-/// stops this buffer's writes (logged once), never the stream.
+/// what the buffer holds, adding a start entry that readers skip, which re-creates a buffer that is gone). Events are batched: the ones that
+/// arrive within <see cref="WatchKeys.FlushDelay"/> of the first go out as one entry (one <c>XADD</c>), none while
+/// the request is idle, and the end goes out at once with whatever is pending. Appends never re-create a key that
+/// is gone (<c>NOMKSTREAM</c>); the store refreshes the expiry while the request lives. After each write it wakes
+/// only the instances that asked for this buffer (<see cref="Watched"/>), so a request nobody watches costs one
+/// command per flush. A Redis failure stops this buffer's writes (logged once), never the stream.
 /// </summary>
 internal sealed class RedisWatchWriter : IWatchWriter
 {
@@ -18,13 +21,22 @@ internal sealed class RedisWatchWriter : IWatchWriter
     private readonly RedisValue _notice;
     private readonly int _maxLength;
     private readonly TimeSpan _expiry;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly IServer? _direct;
+    private readonly Lock _gate = new();
+    private readonly List<NameValueEntry> _pending = new(8);
+    private readonly ITimer _flush;
+    private readonly WatcherLeases _watchers;
+    private long _events;
+    private long _entries;
+    private bool _armed;
     private bool _broken;
-    private int _ended;
+    private bool _ended;
 
     /// <param name="continued">Write on after what the buffer holds (a survivor's continuation) instead of replacing it.</param>
     public RedisWatchWriter(
-        IConnectionMultiplexer redis, RedisWatchStore store, string key, bool continued, int maxLength, TimeSpan expiry, ILogger logger)
+        IConnectionMultiplexer redis, RedisWatchStore store, string key, bool continued, int maxLength, TimeSpan expiry, TimeProvider time, ILogger logger)
     {
         _redis = redis;
         _store = store;
@@ -32,7 +44,11 @@ internal sealed class RedisWatchWriter : IWatchWriter
         _notice = key;
         _maxLength = maxLength;
         _expiry = expiry;
+        _time = time;
         _logger = logger;
+        _watchers = new WatcherLeases(time);
+        _direct = store.DirectServer;
+        _flush = time.CreateTimer(static s => ((RedisWatchWriter)s!).Flush(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         Run(db =>
         {
             var open = db.CreateTransaction();
@@ -44,17 +60,29 @@ internal sealed class RedisWatchWriter : IWatchWriter
             _ = open.StreamAddAsync(_key, WatchEntry.StartOf());
             _ = open.KeyExpireAsync(_key, WatchKeys.LiveExpiry);
             open.Execute(CommandFlags.FireAndForget);
-            Notify();
         });
     }
 
-    public RedisKey Key => _key;
+    public string Key => (string)_key!;
 
-    public void Append(CompletionEvent item) => Run(db =>
+    public void Append(CompletionEvent item)
     {
-        db.Execute("XADD", WatchEntry.AddArguments(_key, _maxLength, WatchEntry.Encode(item)), CommandFlags.FireAndForget);
-        Notify();
-    });
+        lock (_gate)
+        {
+            if (_ended || _broken)
+            {
+                return;
+            }
+
+            WatchEntry.AddTo(_pending, item);
+            _events++;
+            if (!_armed)
+            {
+                _armed = true;
+                _flush.Change(WatchKeys.FlushDelay, Timeout.InfiniteTimeSpan);
+            }
+        }
+    }
 
     public void Complete(string? code) => End(code ?? "", discard: false);
 
@@ -63,32 +91,99 @@ internal sealed class RedisWatchWriter : IWatchWriter
     /// <summary>Gives the live buffer its expiry again (the store calls it while the request runs).</summary>
     public void Refresh(IDatabase db) => db.KeyExpire(_key, WatchKeys.LiveExpiry, CommandFlags.FireAndForget);
 
+    /// <summary>
+    /// <paramref name="instance"/> has watchers of this buffer: wake it after each write until its lease runs out, and
+    /// once now when it is new (or the end already went out), so an entry written before it asked is never missed.
+    /// </summary>
+    public void Watched(string instance)
+    {
+        lock (_gate)
+        {
+            var fresh = _watchers.Renew(instance);
+            if (fresh is not null || _ended)
+            {
+                var wake = fresh ?? WatchKeys.Wake(instance);
+                Run(_ => _redis.GetSubscriber().Publish(wake, _notice, CommandFlags.FireAndForget));
+            }
+        }
+    }
+
+    private void Flush()
+    {
+        lock (_gate)
+        {
+            _armed = false;
+            if (!_ended && _pending.Count > 0)
+            {
+                Write(db => Add(db, _pending));
+            }
+        }
+    }
+
     private void End(string code, bool discard)
     {
-        if (Interlocked.Exchange(ref _ended, 1) == 1)
+        lock (_gate)
         {
-            return;
+            if (_ended)
+            {
+                return;
+            }
+
+            _ended = true;
+            _flush.Dispose();
+            Write(db =>
+            {
+                if (discard)
+                {
+                    // Refused before it ran: nothing stays for anyone to watch.
+                    db.KeyDelete(_key, CommandFlags.FireAndForget);
+                    return;
+                }
+
+                _pending.Add(WatchEntry.EndField(code));
+                Add(db, _pending);
+                db.KeyExpire(_key, _expiry, CommandFlags.FireAndForget);
+            });
         }
 
         _store.Closed(this);
-        Run(db =>
-        {
-            if (discard)
-            {
-                // Refused before it ran: nothing stays for anyone to watch.
-                db.KeyDelete(_key, CommandFlags.FireAndForget);
-            }
-            else
-            {
-                db.Execute("XADD", WatchEntry.AddArguments(_key, _maxLength, WatchEntry.EndOf(code)), CommandFlags.FireAndForget);
-                db.KeyExpire(_key, _expiry, CommandFlags.FireAndForget);
-            }
-
-            Notify();
-        });
     }
 
-    private void Notify() => _redis.GetSubscriber().Publish(WatchKeys.Notify, _notice, CommandFlags.FireAndForget);
+    /// <summary>Runs <paramref name="write"/> with the pending events (under the lock, so entries leave in order), then wakes the watchers.</summary>
+    private void Write(Action<IDatabase> write)
+    {
+        Run(db =>
+        {
+            write(db);
+            _entries++;
+            _watchers.Wake(_redis.GetSubscriber(), _notice);
+        });
+        _pending.Clear();
+    }
+
+    /// <summary>
+    /// <c>XADD ... NOMKSTREAM</c>, which the client's typed API lacks: sent as a command it does not know, after which it
+    /// no longer knows the connection's database and sends a <c>SELECT</c> before the next command on one, a second
+    /// command per flush. Sent to the server instead (no database) where the store says that is the same thing.
+    /// </summary>
+    private void Add(IDatabase db, List<NameValueEntry> fields)
+    {
+        var args = WatchEntry.AddArguments(_key, MaxEntries(), fields);
+        if (_direct is not null)
+        {
+            _direct.Execute("XADD", args, CommandFlags.FireAndForget);
+        }
+        else
+        {
+            db.Execute("XADD", args, CommandFlags.FireAndForget);
+        }
+    }
+
+    /// <summary>
+    /// The entries that keep about <c>WatchMaxLength</c> events: an entry holds the events of one flush, so the
+    /// stream's length limit follows the request's own events per entry.
+    /// </summary>
+    private long MaxEntries() => Math.Max(1, (long)Math.Ceiling((double)_maxLength * (_entries + 1) / Math.Max(1, _events)));
 
     private void Run(Action<IDatabase> write)
     {

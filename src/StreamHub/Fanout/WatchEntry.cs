@@ -5,8 +5,9 @@ using StreamHub.Contracts;
 namespace StreamHub.Fanout;
 
 /// <summary>
-/// How a request's events are kept in its Redis Stream (<c>{prefix}:watch:{requestId}</c>): one entry per event,
-/// in <c>seq</c> order, with short field names so a text token costs two fields:
+/// How a request's events are kept in its Redis Stream (<c>{prefix}:watch:{tenant}:{requestId}</c>): one entry per flush
+/// of its writer, holding that flush's events in <c>seq</c> order, each event's fields starting with its <c>s</c>, with
+/// short field names so a text token costs two fields:
 /// <list type="bullet">
 /// <item><c>s</c> = seq (every event); <c>k</c> = the wire type (<c>reasoning</c>, <c>refusal</c>, <c>toolCall</c>,
 /// <c>finish</c>, <c>usage</c>), absent for text;</item>
@@ -18,8 +19,8 @@ namespace StreamHub.Fanout;
 /// </list>
 /// A member that does not apply (no id after a call's first delta, no cost for an unpriced model) is left out.
 /// The request's first entry is its start, a single field <c>o</c> (so the stream, and its expiry, exist from the
-/// moment the request is open); its last entry is its end: a single field <c>e</c>, empty on success, else the
-/// error code.
+/// moment the request is open); its end is the field <c>e</c> (empty on success, else the error code) after the last
+/// event of the last entry.
 /// </summary>
 internal static class WatchEntry
 {
@@ -33,19 +34,19 @@ internal static class WatchEntry
     public static bool IsStart(StreamEntry entry) => !entry[Start].IsNull;
 
     /// <summary>
-    /// The arguments of <c>XADD key NOMKSTREAM MAXLEN ~ maxLength * field value ...</c> for <paramref name="fields"/>:
+    /// The arguments of <c>XADD key NOMKSTREAM MAXLEN ~ maxEntries * field value ...</c> for <paramref name="fields"/>:
     /// NOMKSTREAM, so an append never re-creates (without its expiry) a stream that is gone.
     /// </summary>
-    public static object[] AddArguments(RedisKey key, int maxLength, NameValueEntry[] fields)
+    public static object[] AddArguments(RedisKey key, long maxEntries, List<NameValueEntry> fields)
     {
-        var args = new object[6 + (2 * fields.Length)];
+        var args = new object[6 + (2 * fields.Count)];
         args[0] = key;
         args[1] = "NOMKSTREAM";
         args[2] = "MAXLEN";
         args[3] = "~";
-        args[4] = maxLength;
+        args[4] = maxEntries;
         args[5] = "*";
-        for (var i = 0; i < fields.Length; i++)
+        for (var i = 0; i < fields.Count; i++)
         {
             args[6 + (2 * i)] = fields[i].Name;
             args[7 + (2 * i)] = fields[i].Value;
@@ -54,20 +55,50 @@ internal static class WatchEntry
         return args;
     }
 
-    public static NameValueEntry[] Encode(CompletionEvent item) => item.Kind switch
+    /// <summary>One event as the fields of an entry of its own (the format of a one-event flush).</summary>
+    public static NameValueEntry[] Encode(CompletionEvent item)
     {
-        EventKind.Text => [new("s", item.Seq), new("t", item.Text)],
-        EventKind.Reasoning => [new("s", item.Seq), new("k", StreamEventTypes.Reasoning), new("t", item.Text)],
-        EventKind.Refusal => [new("s", item.Seq), new("k", StreamEventTypes.Refusal), new("t", item.Text)],
-        EventKind.ToolCall => ToolCall(item),
-        EventKind.Finish => item.Model is { } model
-            ? [new("s", item.Seq), new("k", StreamEventTypes.Finish), new("f", item.FinishReason), new("m", model)]
-            : [new("s", item.Seq), new("k", StreamEventTypes.Finish), new("f", item.FinishReason)],
-        _ => Usage(item.Seq, item.Usage!),
-    };
+        var fields = new List<NameValueEntry>(4);
+        AddTo(fields, item);
+        return [.. fields];
+    }
+
+    /// <summary>Appends <paramref name="item"/>'s fields to a flush's entry.</summary>
+    public static void AddTo(List<NameValueEntry> fields, CompletionEvent item)
+    {
+        fields.Add(new("s", item.Seq));
+        switch (item.Kind)
+        {
+            case EventKind.Text:
+                fields.Add(new("t", item.Text));
+                break;
+            case EventKind.Reasoning or EventKind.Refusal:
+                fields.Add(new("k", item.Kind == EventKind.Reasoning ? StreamEventTypes.Reasoning : StreamEventTypes.Refusal));
+                fields.Add(new("t", item.Text));
+                break;
+            case EventKind.ToolCall:
+                fields.Add(new("k", StreamEventTypes.ToolCall));
+                fields.Add(new("i", item.Index));
+                Add(fields, "id", item.Id);
+                Add(fields, "n", item.Name);
+                Add(fields, "a", item.Arguments);
+                break;
+            case EventKind.Finish:
+                fields.Add(new("k", StreamEventTypes.Finish));
+                fields.Add(new("f", item.FinishReason));
+                Add(fields, "m", item.Model);
+                break;
+            default:
+                AddUsage(fields, item.Usage!);
+                break;
+        }
+    }
 
     /// <summary>The end entry: <paramref name="code"/> null on success.</summary>
-    public static NameValueEntry[] EndOf(string? code) => [new(End, code ?? "")];
+    public static NameValueEntry[] EndOf(string? code) => [EndField(code)];
+
+    /// <summary>The end's field, after the last event of the last entry.</summary>
+    public static NameValueEntry EndField(string? code) => new(End, code ?? "");
 
     /// <summary>Whether <paramref name="entry"/> is the end; <paramref name="code"/> is then null on success.</summary>
     public static bool IsEnd(StreamEntry entry, out string? code)
@@ -77,48 +108,93 @@ internal static class WatchEntry
         return !end.IsNull;
     }
 
-    public static CompletionEvent Decode(StreamEntry entry)
+    /// <summary>The events of <paramref name="entry"/> into <paramref name="events"/>; true when it also holds the end.</summary>
+    public static bool Read(StreamEntry entry, List<CompletionEvent> events, out string? code)
     {
-        var seq = (long)entry["s"];
-        var kind = entry["k"];
-        var item = kind.IsNull ? CompletionEvent.TextOf((string)entry["t"]!)
+        var fields = entry.Values.AsSpan();
+        code = null;
+        var first = -1;
+        for (var i = 0; i < fields.Length; i++)
+        {
+            if (fields[i].Name == "s")
+            {
+                if (first >= 0)
+                {
+                    events.Add(Decode(fields[first..i]));
+                }
+
+                first = i;
+            }
+            else if (fields[i].Name == End)
+            {
+                if (first >= 0)
+                {
+                    events.Add(Decode(fields[first..i]));
+                }
+
+                code = fields[i].Value.IsNullOrEmpty ? null : (string?)fields[i].Value;
+                return true;
+            }
+        }
+
+        if (first >= 0)
+        {
+            events.Add(Decode(fields[first..]));
+        }
+
+        return false;
+    }
+
+    /// <summary>The one event of an entry that holds one.</summary>
+    public static CompletionEvent Decode(StreamEntry entry) => Decode(entry.Values.AsSpan());
+
+    private static CompletionEvent Decode(ReadOnlySpan<NameValueEntry> e)
+    {
+        var seq = (long)Get(e, "s");
+        var kind = Get(e, "k");
+        var item = kind.IsNull ? CompletionEvent.TextOf((string)Get(e, "t")!)
             : (string?)kind switch
             {
-                StreamEventTypes.Reasoning => CompletionEvent.ReasoningOf((string)entry["t"]!),
-                StreamEventTypes.Refusal => CompletionEvent.RefusalOf((string)entry["t"]!),
-                StreamEventTypes.ToolCall => CompletionEvent.ToolCallOf((int)entry["i"], (string?)entry["id"], (string?)entry["n"], (string?)entry["a"]),
-                StreamEventTypes.Finish => CompletionEvent.FinishOf((string)entry["f"]!, (string?)entry["m"]),
+                StreamEventTypes.Reasoning => CompletionEvent.ReasoningOf((string)Get(e, "t")!),
+                StreamEventTypes.Refusal => CompletionEvent.RefusalOf((string)Get(e, "t")!),
+                StreamEventTypes.ToolCall => CompletionEvent.ToolCallOf((int)Get(e, "i"), (string?)Get(e, "id"), (string?)Get(e, "n"), (string?)Get(e, "a")),
+                StreamEventTypes.Finish => CompletionEvent.FinishOf((string)Get(e, "f")!, (string?)Get(e, "m")),
                 _ => CompletionEvent.UsageOf(new UsageReport(
-                    (int)entry["pt"], (int)entry["ct"], (int)entry["tt"], (string)entry["um"]!, (string)entry["ur"]!,
-                    entry["c"] is { IsNull: false } cost ? decimal.Parse((string)cost!, CultureInfo.InvariantCulture) : null,
-                    (int)entry["cpt"], (int)entry["rt"])),
+                    (int)Get(e, "pt"), (int)Get(e, "ct"), (int)Get(e, "tt"), (string)Get(e, "um")!, (string)Get(e, "ur")!,
+                    Get(e, "c") is { IsNull: false } cost ? decimal.Parse((string)cost!, CultureInfo.InvariantCulture) : null,
+                    (int)Get(e, "cpt"), (int)Get(e, "rt"))),
             };
         return item with { Seq = seq };
     }
 
-    // Redis rejects a null field value: members that do not apply are left out, and read back as null.
-    private static NameValueEntry[] ToolCall(CompletionEvent item)
+    /// <summary>An event's field, null when left out (an event has at most a dozen).</summary>
+    private static RedisValue Get(ReadOnlySpan<NameValueEntry> fields, string name)
     {
-        var fields = new List<NameValueEntry>(6) { new("s", item.Seq), new("k", StreamEventTypes.ToolCall), new("i", item.Index) };
-        Add(fields, "id", item.Id);
-        Add(fields, "n", item.Name);
-        Add(fields, "a", item.Arguments);
-        return [.. fields];
-    }
-
-    private static NameValueEntry[] Usage(long seq, UsageReport usage)
-    {
-        var fields = new List<NameValueEntry>(10)
+        foreach (var field in fields)
         {
-            new("s", seq), new("k", StreamEventTypes.Usage),
-            new("pt", usage.PromptTokens), new("ct", usage.CompletionTokens), new("tt", usage.TotalTokens),
-            new("cpt", usage.CachedPromptTokens), new("rt", usage.ReasoningTokens),
-            new("um", usage.Model), new("ur", usage.Region),
-        };
-        Add(fields, "c", usage.Cost?.ToString(CultureInfo.InvariantCulture));
-        return [.. fields];
+            if (field.Name == name)
+            {
+                return field.Value;
+            }
+        }
+
+        return RedisValue.Null;
     }
 
+    private static void AddUsage(List<NameValueEntry> fields, UsageReport usage)
+    {
+        fields.Add(new("k", StreamEventTypes.Usage));
+        fields.Add(new("pt", usage.PromptTokens));
+        fields.Add(new("ct", usage.CompletionTokens));
+        fields.Add(new("tt", usage.TotalTokens));
+        fields.Add(new("cpt", usage.CachedPromptTokens));
+        fields.Add(new("rt", usage.ReasoningTokens));
+        fields.Add(new("um", usage.Model));
+        fields.Add(new("ur", usage.Region));
+        Add(fields, "c", usage.Cost?.ToString(CultureInfo.InvariantCulture));
+    }
+
+    // Redis rejects a null field value: members that do not apply are left out, and read back as null.
     private static void Add(List<NameValueEntry> fields, string name, string? value)
     {
         if (value is not null)

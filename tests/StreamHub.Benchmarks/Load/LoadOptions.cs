@@ -13,6 +13,8 @@ internal sealed class LoadOptions
           StreamHub.Benchmarks micro  [--filter *] [BenchmarkDotNet options]
         options:
           --peers all              peers to measure, in this order: direct,nginx,yarp,hub-json,hub-msgpack,hub-sse
+                                   (not in all: hub-redis = hub-json with Redis:ConnectionString to a redis-server the runner
+                                   starts; reports Redis commands per delivered token from INFO commandstats)
           --tps 20                 tokens per second per stream (emulator TokensPerSecond)
           --tokens auto            tokens per answer (auto: max(100, (ramp + 4 s) x tps), so all N streams overlap for 4 s;
                                    soak: 100)

@@ -35,6 +35,17 @@ internal static class MarkdownReport
                     + $"| {F(p.KbPerStream, "0.0")} | {X(p.VsNginx, "kbPerStream")} | {X(p.VsYarp, "kbPerStream")} | {F(p.PeakThreads, "0")} |"));
             }
 
+            var hub = step.Peers.Find(p => p.Peer == Peer.HubJson.Name());
+            foreach (var p in step.Peers.Where(p => p.RedisCommandsPerToken is not null))
+            {
+                md.AppendLine();
+                var ratio = hub?.PeerCpuMicrosPerToken is { } without && without > 0
+                    ? string.Create(CultureInfo.InvariantCulture, $" = {p.PeerCpuMicrosPerToken / without:0.00}× hub-json's (no Redis) in the same runs.")
+                    : ".";
+                md.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{p.Peer}: **{F(p.RedisCommandsPerToken, "0.###")} Redis commands per delivered token** (`INFO commandstats`, commands inside scripts and transactions included), redis-server {F(p.RedisServerCpuMicrosPerToken, "0.0")} µs/token; StreamHub CPU per token {F(p.PeerCpuMicrosPerToken, "0.0")} µs") + ratio);
+            }
+
             var failures = step.Peers.Where(p => !string.IsNullOrEmpty(p.FailuresByCode)).Select(p => $"{p.Peer}: {p.FailuresByCode}").ToList();
             if (failures.Count > 0)
             {

@@ -20,4 +20,10 @@ internal enum Peer
 
     /// <summary>StreamHub's OpenAI-compatible <c>/v1/chat/completions</c> (SSE).</summary>
     HubSse,
+
+    /// <summary>
+    /// StreamHub's hub (SignalR JSON) with <c>Redis:ConnectionString</c> set, to a redis-server the runner starts for
+    /// the phase: watch buffers and the backplane in Redis. Not in <c>all</c>; its Redis commands per token are recorded.
+    /// </summary>
+    HubRedis,
 }

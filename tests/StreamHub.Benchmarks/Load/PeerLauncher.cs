@@ -31,12 +31,27 @@ internal static class PeerLauncher
                 }
 
                 var hubRoot = new Uri($"http://127.0.0.1:{(o.HubPort ?? FreePort.Next()).ToString(CultureInfo.InvariantCulture)}/");
-                var hub = ChildProcess.Start(
-                    o.HubDll ?? Path.Combine(repo, "src", "StreamHub", "bin", "Release", "net10.0", "StreamHub.dll"),
-                    [.. HubArguments(o, hubRoot, emulatorRoot, streams), .. o.HubArgs],
-                    log,
-                    o.HubEnv);
-                return await ReadyAsync(peer, hub, hubRoot, hubRoot);
+                var redis = peer == Peer.HubRedis ? await RedisPeer.StartAsync($"{logPrefix}-redis.log") : null;
+                var env = new Dictionary<string, string>(o.HubEnv);
+                if (redis is not null)
+                {
+                    env["Redis__ConnectionString"] = redis.ConnectionString;
+                }
+
+                try
+                {
+                    var hub = ChildProcess.Start(
+                        o.HubDll ?? Path.Combine(repo, "src", "StreamHub", "bin", "Release", "net10.0", "StreamHub.dll"),
+                        [.. HubArguments(o, hubRoot, emulatorRoot, streams), .. o.HubArgs],
+                        log,
+                        env);
+                    return await ReadyAsync(peer, hub, hubRoot, hubRoot, redis);
+                }
+                catch when (redis is not null)
+                {
+                    await redis.DisposeAsync();
+                    throw;
+                }
         }
     }
 
@@ -60,7 +75,7 @@ internal static class PeerLauncher
         "--Logging:LogLevel:Microsoft.AspNetCore.Hosting.Lifetime=Warning",
     ];
 
-    private static async Task<PeerHost> ReadyAsync(Peer peer, ChildProcess process, Uri root, Uri probe)
+    private static async Task<PeerHost> ReadyAsync(Peer peer, ChildProcess process, Uri root, Uri probe, RedisPeer? redis = null)
     {
         try
         {
@@ -72,6 +87,6 @@ internal static class PeerLauncher
             throw;
         }
 
-        return new PeerHost(peer, root, () => [process.Pid], process.DisposeAsync);
+        return new PeerHost(peer, root, () => [process.Pid], process.DisposeAsync, redis);
     }
 }

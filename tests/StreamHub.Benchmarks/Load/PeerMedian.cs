@@ -33,6 +33,8 @@ internal sealed class PeerMedian
     public double? RssPeakMb { get; init; }
     public double? RssAfterMb { get; init; }
     public double? PeakThreads { get; init; }
+    public double? RedisCommandsPerToken { get; init; }
+    public double? RedisServerCpuMicrosPerToken { get; init; }
 
     /// <summary>This peer's figure / nginx's: <c>cpu</c>, <c>kbPerStream</c>, <c>addedTokenP50</c>, <c>addedTokenP99</c>, <c>addedFirstTokenP50</c>.</summary>
     public Dictionary<string, double?> VsNginx { get; } = [];

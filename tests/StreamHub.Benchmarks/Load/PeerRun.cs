@@ -69,6 +69,7 @@ internal static class PeerRun
         await WarmUpAsync(host, o, streams);
         await Task.Delay(TimeSpan.FromSeconds(1));
 
+        var redisBefore = host.Redis is { } redis ? await redis.ReadAsync() : default;
         PhaseResult phase;
         using (var connect = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
         {
@@ -79,6 +80,11 @@ internal static class PeerRun
         // The clients are gone: what the finished streams left behind in the peer.
         await Task.Delay(TimeSpan.FromSeconds(3));
         phase.RssAfterKb = ProcSample.Read(host.Pids)?.RssKb;
+        if (host.Redis is { } server)
+        {
+            phase.Redis = RedisPeer.Between(redisBefore, await server.ReadAsync(), phase.TokensDelivered);
+        }
+
         return phase;
     }
 

@@ -5,6 +5,9 @@ internal static class Peers
 {
     public static readonly Peer[] All = [Peer.Direct, Peer.Nginx, Peer.Yarp, Peer.HubJson, Peer.HubMessagePack, Peer.HubSse];
 
+    /// <summary>Every peer a run may name: <see cref="All"/> and the ones only measured when asked for.</summary>
+    private static readonly Peer[] Known = [.. All, Peer.HubRedis];
+
     public static string Name(this Peer peer) => peer switch
     {
         Peer.Direct => "direct",
@@ -13,10 +16,11 @@ internal static class Peers
         Peer.HubJson => "hub-json",
         Peer.HubMessagePack => "hub-msgpack",
         Peer.HubSse => "hub-sse",
+        Peer.HubRedis => "hub-redis",
         _ => throw new ArgumentOutOfRangeException(nameof(peer)),
     };
 
-    public static bool IsStreamHub(this Peer peer) => peer is Peer.HubJson or Peer.HubMessagePack or Peer.HubSse;
+    public static bool IsStreamHub(this Peer peer) => peer is Peer.HubJson or Peer.HubMessagePack or Peer.HubSse or Peer.HubRedis;
 
     /// <summary>Peers that run on .NET, whose runtime counters (GC pauses) the soak can read.</summary>
     public static bool IsDotnet(this Peer peer) => peer is Peer.Yarp || peer.IsStreamHub();
@@ -32,10 +36,10 @@ internal static class Peers
         var peers = new List<Peer>();
         foreach (var name in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            var peer = Array.Find(All, p => p.Name() == name);
+            var peer = Array.Find(Known, p => p.Name() == name);
             if (peer == default && name != Peer.Direct.Name())
             {
-                throw new FormatException($"unknown peer '{name}' (peers: {string.Join(", ", All.Select(p => p.Name()))}, or all)");
+                throw new FormatException($"unknown peer '{name}' (peers: {string.Join(", ", Known.Select(p => p.Name()))}, or all)");
             }
 
             if (!peers.Contains(peer))

@@ -69,4 +69,7 @@ internal sealed class PhaseResult
 
     /// <summary>The most threads the peer's processes had during the phase.</summary>
     public int? PeakThreads { get; set; }
+
+    /// <summary>What redis-server ran for the phase (<c>hub-redis</c> only).</summary>
+    public RedisUsage? Redis { get; set; }
 }

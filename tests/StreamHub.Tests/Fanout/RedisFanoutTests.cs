@@ -59,6 +59,29 @@ public sealed class RedisFanoutTests(RedisPair shared) : IClassFixture<RedisPair
     }
 
     [Fact]
+    public async Task Watch_OnB_FastRequestOnA_GetsEveryEventInOrderFromBatchedEntries()
+    {
+        await using var caller = await _a.ConnectAsync(KeyA);
+        var reader = await caller.StreamAsChannelAsync<string>("Stream", new StreamRequest { RequestId = "x7", Prompt = "[emulator: tps=100 tokens=100] batched" });
+        var streamed = new List<string> { await reader.ReadAsync().AsTask().WaitAsync(StreamHubServer.Timeout) };
+
+        await using var watcher = await _b.ConnectAsync(KeyA);
+        var items = await Streams.WatchAllAsync(watcher, "x7", 0);
+        await foreach (var token in reader.ReadAllAsync().WithCancellation(CancellationToken.None))
+        {
+            streamed.Add(token);
+        }
+
+        Assert.Equal(Enumerable.Range(1, 102).Select(i => (long)i), items.Select(i => i.Seq));
+        Assert.Equal(string.Concat(streamed), string.Concat(items.Select(i => i.Text)));
+
+        // 102 events in about a second: a handful per entry (one entry per flush, at most one per 100 ms while they arrive).
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(shared.Redis.ConnectionString).WaitAsync(StreamHubServer.Timeout);
+        var key = Assert.Single(redis.GetServer(redis.GetEndPoints()[0]).Keys(pattern: shared.ChannelPrefix + ":watch:*:x7"));
+        Assert.InRange(await redis.GetDatabase().StreamLengthAsync(key), 2, 51);
+    }
+
+    [Fact]
     public async Task Watch_StopAfterKThenResumeOnOtherInstance_JoinedTextIsTheWholeAnswer()
     {
         await using var caller = await _a.ConnectAsync(KeyA);

@@ -9,8 +9,10 @@ using StreamHub.Tests.Infrastructure;
 namespace StreamHub.Tests.Fanout;
 
 /// <summary>
-/// The Redis watch store on a fake clock against a real redis-server: idle watchers cost Redis nothing until the one
-/// shared sweep, which also covers a lost notification; every key it writes has an expiry from its first moment.
+/// The Redis watch store on a fake clock against a real redis-server: events go out in batches, at most
+/// <see cref="WatchKeys.FlushDelay"/> after the first, the end at once; only instances that asked are woken; idle
+/// writers and watchers cost Redis nothing until the one shared sweep, which also covers a lost notification; every key
+/// it writes has an expiry from its first moment.
 /// </summary>
 public sealed class RedisWatchStoreTests(RedisWatchStoreTests.Redis shared) : IClassFixture<RedisWatchStoreTests.Redis>, IAsyncLifetime
 {
@@ -40,8 +42,8 @@ public sealed class RedisWatchStoreTests(RedisWatchStoreTests.Redis shared) : IC
     {
         _store.Open("quiet", "t");
         var watchers = Enumerable.Range(0, 20).Select(_ => ReadAsync("quiet")).ToList();
-        await Waits.EventuallyAsync(async () => await CallsAsync("xread") >= 20, "every watcher to read once");
-        var before = await CallsAsync("xread");
+        await Waits.EventuallyAsync(async () => await CallsAsync("xread") >= 40, "every watcher to catch up");
+        var before = await SettledCallsAsync("xread");
 
         // Real time on purpose: a poll on the real clock (what each watcher used to do every 250 ms) shows only as
         // time passes; 20 watchers would have read 80 times in this second.
@@ -59,11 +61,14 @@ public sealed class RedisWatchStoreTests(RedisWatchStoreTests.Redis shared) : IC
     {
         var writer = _store.Open("lost", "t");
         writer.Append(Text(1, "one"));
+        _time.Advance(WatchKeys.FlushDelay);
         var before = await CallsAsync("xread");
         var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var reading = ReadAsync("lost", until: 2, onItem: () => first.TrySetResult());
         await first.Task.WaitAsync(Waits.Timeout);
-        await Waits.EventuallyAsync(async () => await CallsAsync("xread") >= before + 2, "the watcher to read again and find nothing new");
+
+        // Its first read finds "one", the second nothing new (then it asks), the third follows the writer's answer.
+        await Waits.EventuallyAsync(async () => await CallsAsync("xread") >= before + 3, "the watcher to catch up and be answered");
 
         // Written behind the store's back: no notification is published.
         await Db.StreamAddAsync(Key("lost"), WatchEntry.Encode(Text(2, "two")));
@@ -77,6 +82,7 @@ public sealed class RedisWatchStoreTests(RedisWatchStoreTests.Redis shared) : IC
     public async Task WatchAsync_BufferVanishesUnderItsWatcher_EndsWithUpstreamInterrupted()
     {
         _store.Open("vanishing", "t").Append(Text(1, "one"));
+        _time.Advance(WatchKeys.FlushDelay);
         var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var reading = ReadAsync("vanishing", onItem: () => first.TrySetResult());
         await first.Task.WaitAsync(Waits.Timeout);
@@ -116,6 +122,142 @@ public sealed class RedisWatchStoreTests(RedisWatchStoreTests.Redis shared) : IC
         Assert.False(await Db.KeyExistsAsync(Key("recreate")));
     }
 
+    [Fact]
+    public async Task Append_EventsWithinTheFlushDelay_GoOutAsOneEntryInOrder()
+    {
+        var writer = _store.Open("batch", "t");
+        var reading = ReadAsync("batch", until: 5);
+        var xadds = await CallsAsync("xadd");
+
+        for (var seq = 1; seq <= 5; seq++)
+        {
+            writer.Append(Text(seq, "t" + seq));
+        }
+
+        await Db.PingAsync();
+        Assert.Equal(xadds, await CallsAsync("xadd"));
+        _time.Advance(WatchKeys.FlushDelay);
+
+        var items = await reading.WaitAsync(Waits.Timeout);
+        Assert.Equal([1L, 2, 3, 4, 5], items.Select(e => e.Seq));
+        Assert.Equal(["t1", "t2", "t3", "t4", "t5"], items.Select(e => e.Text));
+        Assert.Equal(xadds + 1, await CallsAsync("xadd"));
+    }
+
+    [Fact]
+    public async Task Append_NobodyWatching_EachFlushIsOneRedisCommand()
+    {
+        var writer = _store.Open("cheap", "t");
+        var before = await SettledCallsAsync(null);
+
+        for (var seq = 1; seq <= 3; seq++)
+        {
+            writer.Append(Text(seq, "t" + seq));
+            writer.Append(Text(seq + 10, "u" + seq));
+            _time.Advance(WatchKeys.FlushDelay);
+        }
+
+        // Three XADDs: no PUBLISH (nobody asked) and no SELECT before each.
+        Assert.Equal(before + 3, await SettledCallsAsync(null));
+    }
+
+    [Fact]
+    public async Task Append_WatcherWaiting_GetsTheEventNoLaterThanTheFlushDelay()
+    {
+        var writer = _store.Open("lag", "t");
+        var reading = ReadAsync("lag", until: 1);
+        await SettledCallsAsync("xread");
+        var xadds = await CallsAsync("xadd");
+
+        writer.Append(Text(1, "late by at most the flush delay"));
+        _time.Advance(WatchKeys.FlushDelay - TimeSpan.FromMilliseconds(1));
+        await Db.PingAsync();
+        Assert.Equal(xadds, await CallsAsync("xadd"));
+        Assert.False(reading.IsCompleted);
+
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal("late by at most the flush delay", Assert.Single(await reading.WaitAsync(Waits.Timeout)).Text);
+    }
+
+    [Fact]
+    public async Task Complete_EventsPending_GoOutAtOnceWithTheEnd()
+    {
+        var writer = _store.Open("ending", "t");
+        var reading = ReadAsync("ending");
+        var xadds = await CallsAsync("xadd");
+
+        writer.Append(Text(1, "a"));
+        writer.Append(Text(2, "b"));
+        writer.Complete(null);
+
+        Assert.Equal(["a", "b"], (await reading.WaitAsync(Waits.Timeout)).Select(e => e.Text));
+        Assert.Equal(xadds + 1, await CallsAsync("xadd"));
+    }
+
+    [Fact]
+    public async Task Writer_IdleWithAWatcher_SendsRedisNothing()
+    {
+        var writer = _store.Open("idle", "t");
+        var reading = ReadAsync("idle", until: 2);
+        writer.Append(Text(1, "one"));
+        _time.Advance(WatchKeys.FlushDelay);
+        var before = await SettledCallsAsync(null);
+
+        // Real time on purpose: a poll or a timer on the real clock would show as time passes.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(before, await CallsAsync(null));
+        Assert.False(reading.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Append_OnlyInstancesThatAskedAreWoken()
+    {
+        // Three instances on one Redis: this one writes, "watching" watches the request, "elsewhere" watches another.
+        using var watching = Store(new FakeTimeProvider());
+        using var elsewhere = Store(new FakeTimeProvider());
+        var wakes = new List<string>();
+        var subscriber = shared.Multiplexer.GetSubscriber();
+        await subscriber.SubscribeAsync(RedisChannel.Pattern("watch-wake:*"), (channel, _) =>
+        {
+            lock (wakes)
+            {
+                wakes.Add(channel.ToString());
+            }
+        });
+        var writer = _store.Open("shared", "t");
+        _store.Open("other", "t");
+        var otherReading = ReadAsync(elsewhere, "other", until: 1);
+        var publishes = await SettledCallsAsync("publish");
+        writer.Append(Text(1, "one"));
+        _time.Advance(WatchKeys.FlushDelay);
+        await Db.PingAsync();
+        Assert.Equal(publishes, await CallsAsync("publish")); // nobody watches "shared" yet: nobody is woken
+
+        var reading = ReadAsync(watching, "shared", until: 3);
+        await SettledCallsAsync("xread");
+        lock (wakes)
+        {
+            wakes.Clear();
+        }
+
+        writer.Append(Text(2, "two"));
+        _time.Advance(WatchKeys.FlushDelay);
+        writer.Append(Text(3, "three"));
+        _time.Advance(WatchKeys.FlushDelay);
+
+        Assert.Equal(["one", "two", "three"], (await reading.WaitAsync(Waits.Timeout)).Select(e => e.Text));
+        await Waits.EventuallyAsync(() => Task.FromResult(Count(wakes) >= 2), "the two wakes to arrive");
+        await Db.PingAsync();
+        lock (wakes)
+        {
+            Assert.Equal(["watch-wake:" + watching.Instance, "watch-wake:" + watching.Instance], wakes);
+        }
+
+        Assert.False(otherReading.IsCompleted);
+        await subscriber.UnsubscribeAsync(RedisChannel.Pattern("watch-wake:*"));
+    }
+
     private IDatabase Db => shared.Multiplexer.GetDatabase();
 
     private static CompletionEvent Text(long seq, string text) => CompletionEvent.TextOf(text) with { Seq = seq };
@@ -124,10 +266,12 @@ public sealed class RedisWatchStoreTests(RedisWatchStoreTests.Redis shared) : IC
 
     private async Task<TimeSpan> TtlAsync(string id) => await Db.KeyTimeToLiveAsync(Key(id)) ?? TimeSpan.MaxValue;
 
-    private async Task<List<CompletionEvent>> ReadAsync(string id, int until = int.MaxValue, Action? onItem = null)
+    private Task<List<CompletionEvent>> ReadAsync(string id, int until = int.MaxValue, Action? onItem = null) => ReadAsync(_store, id, until, onItem);
+
+    private static async Task<List<CompletionEvent>> ReadAsync(RedisWatchStore store, string id, int until = int.MaxValue, Action? onItem = null)
     {
         var items = new List<CompletionEvent>();
-        await foreach (var item in _store.WatchAsync(id, "t", 0, CancellationToken.None).WithCancellation(CancellationToken.None))
+        await foreach (var item in store.WatchAsync(id, "t", 0, CancellationToken.None).WithCancellation(CancellationToken.None))
         {
             items.Add(item);
             onItem?.Invoke();
@@ -140,22 +284,62 @@ public sealed class RedisWatchStoreTests(RedisWatchStoreTests.Redis shared) : IC
         return items;
     }
 
-    /// <summary>How often redis-server has run <paramref name="command"/> (INFO commandstats).</summary>
-    private async Task<long> CallsAsync(string command)
+    private static int Count(List<string> list)
+    {
+        lock (list)
+        {
+            return list.Count;
+        }
+    }
+
+    /// <summary>Another instance's store on the same Redis and prefix, on its own clock (this fixture's multiplexer adds no channel prefix).</summary>
+    private RedisWatchStore Store(FakeTimeProvider time) => new(
+        shared.Multiplexer,
+        Options.Create(new FanoutOptions { WatchExpiry = TimeSpan.FromSeconds(60) }),
+        Options.Create(new RedisSettings { ConnectionString = shared.Server.ConnectionString, ChannelPrefix = _prefix }),
+        time,
+        NullLogger<RedisWatchStore>.Instance);
+
+    /// <summary>
+    /// How often redis-server has run <paramref name="command"/>, or every command but INFO when null (INFO
+    /// commandstats counts each command, those inside transactions too).
+    /// </summary>
+    private async Task<long> CallsAsync(string? command)
     {
         var server = shared.Multiplexer.GetServer(shared.Multiplexer.GetEndPoints()[0]);
+        long calls = 0;
         foreach (var group in await server.InfoAsync("commandstats"))
         {
             foreach (var entry in group)
             {
-                if (entry.Key == "cmdstat_" + command)
+                if (command is null ? entry.Key != "cmdstat_info" : entry.Key == "cmdstat_" + command)
                 {
-                    return long.Parse(entry.Value.Split(',')[0]["calls=".Length..], System.Globalization.CultureInfo.InvariantCulture);
+                    calls += long.Parse(entry.Value.Split(',')[0]["calls=".Length..], System.Globalization.CultureInfo.InvariantCulture);
                 }
             }
         }
 
-        return 0;
+        return calls;
+    }
+
+    /// <summary>
+    /// <see cref="CallsAsync"/> once it stops moving (the same over 300 ms of real time): what watchers still catching up,
+    /// asking and being answered send has all arrived.
+    /// </summary>
+    private async Task<long> SettledCallsAsync(string? command)
+    {
+        var last = await CallsAsync(command);
+        var steady = 0;
+        using var deadline = new CancellationTokenSource(Waits.Timeout);
+        while (steady < 3)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token);
+            var now = await CallsAsync(command);
+            steady = now == last ? steady + 1 : 0;
+            last = now;
+        }
+
+        return last;
     }
 
     /// <summary>A redis-server of these tests alone (its command counts are theirs) and one multiplexer.</summary>

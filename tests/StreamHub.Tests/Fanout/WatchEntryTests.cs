@@ -4,10 +4,12 @@ using StreamHub.Fanout;
 
 namespace StreamHub.Tests.Fanout;
 
-/// <summary>Every kind of event survives its Redis Stream entry exactly, and a text token costs two fields.</summary>
+/// <summary>Every kind of event survives its Redis Stream entry exactly, alone or with others in one entry, and a text token costs two fields.</summary>
 public sealed class WatchEntryTests
 {
-    public static TheoryData<string> Kinds => ["text", "reasoning", "refusal", "first delta", "fragment", "finish", "finish without model", "usage", "usage unpriced"];
+    private static readonly string[] AllKinds = ["text", "reasoning", "refusal", "first delta", "fragment", "finish", "finish without model", "usage", "usage unpriced"];
+
+    public static TheoryData<string> Kinds => new(AllKinds);
 
     [Theory]
     [MemberData(nameof(Kinds))]
@@ -32,6 +34,30 @@ public sealed class WatchEntryTests
     {
         Assert.True(WatchEntry.IsEnd(new StreamEntry("9-0", WatchEntry.EndOf(code)), out var read));
         Assert.Equal(code, read);
+    }
+
+    [Fact]
+    public void Read_OneEntryOfSeveralEventsAndTheEnd_GivesEachEventInOrderThenTheEnd()
+    {
+        var items = AllKinds.Select((kind, i) => Sample(kind) with { Seq = i + 1 }).ToList();
+        var fields = new List<NameValueEntry>();
+        items.ForEach(item => WatchEntry.AddTo(fields, item));
+        fields.Add(WatchEntry.EndField(ErrorCodes.UpstreamError));
+        var read = new List<CompletionEvent>();
+
+        Assert.True(WatchEntry.Read(new StreamEntry("3-0", [.. fields]), read, out var code));
+
+        Assert.Equal(items.Select(i => i.ToWire()), read.Select(i => i.ToWire()));
+        Assert.Equal(ErrorCodes.UpstreamError, code);
+    }
+
+    [Fact]
+    public void Read_StartEntry_HoldsNoEventAndNoEnd()
+    {
+        var read = new List<CompletionEvent>();
+
+        Assert.False(WatchEntry.Read(new StreamEntry("1-0", WatchEntry.StartOf()), read, out _));
+        Assert.Empty(read);
     }
 
     private static CompletionEvent Sample(string kind) => kind switch
