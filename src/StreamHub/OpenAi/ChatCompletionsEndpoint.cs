@@ -129,7 +129,7 @@ internal sealed class ChatCompletionsEndpoint(
         return new CompletionWriter(http.Response.BodyWriter, request.RequestId, model, time.GetUtcNow().ToUnixTimeSeconds());
     }
 
-    private static async Task StreamAsync(
+    private async Task StreamAsync(
         HttpContext http, OpenAiBody body, CompletionWriter writer, IAsyncEnumerator<CompletionEvent> events, bool any)
     {
         var cancellationToken = http.RequestAborted;
@@ -147,6 +147,10 @@ internal sealed class ChatCompletionsEndpoint(
             if (flushed.IsCompleted || flushed.IsCanceled)
             {
                 // The client is gone: stop reading and leave the enumeration to the pipeline.
+                logger.LogInformation(
+                    "The client's side of the response ended (flush {Outcome}, request aborted: {Aborted}); the stream stops without [DONE]",
+                    flushed.IsCompleted ? "completed" : "canceled",
+                    cancellationToken.IsCancellationRequested);
                 return;
             }
 
