@@ -8,6 +8,7 @@ namespace StreamHub.OpenAi;
 /// Reads a request body of at most <c>Streaming:MaxRequestBytes</c> into a <see cref="JsonDocument"/>, refusing a
 /// larger one before parsing it (<see cref="BodyTooLargeException"/>): by its Content-Length without reading it,
 /// and a chunked body as soon as what arrived passes the limit, so no more than the limit and one read is held.
+/// The document owns a copy of the body, never the pipe's pooled buffers.
 /// </summary>
 internal static class LimitedBody
 {
@@ -40,14 +41,11 @@ internal static class LimitedBody
 
                 if (read.IsCompleted)
                 {
-                    try
-                    {
-                        return JsonDocument.Parse(buffer);
-                    }
-                    finally
-                    {
-                        reader.AdvanceTo(buffer.End);
-                    }
+                    // Parsed from a copy: a JsonDocument keeps reading the memory it was given, and the pipe's
+                    // buffers go back to the pool (and to another request's body) once advanced past.
+                    var body = buffer.ToArray();
+                    reader.AdvanceTo(buffer.End);
+                    return JsonDocument.Parse(body);
                 }
 
                 // Keep everything; ask for more.
