@@ -35,7 +35,7 @@ internal sealed class MessagesEndpoint(
         MessageStreamWriter? writer = null;
         try
         {
-            var caller = ResolveCaller(http, callers);
+            var caller = callers.Resolve(http, "x-api-key (or Authorization: Bearer <key>)");
             var body = await MessagesBody.ReadAsync(http.Request, limits.Value, cancellationToken);
             request = body.Request;
             scope = logger.BeginScope(new RequestLogScope(request.RequestId, caller.Tenant));
@@ -84,22 +84,6 @@ internal sealed class MessagesEndpoint(
 
             scope?.Dispose();
         }
-    }
-
-    /// <summary>
-    /// The tenant from <c>x-api-key</c> or a bearer key: an unknown key is refused even when anonymous callers are
-    /// allowed, and the operators' key is not a tenant.
-    /// </summary>
-    private static Caller ResolveCaller(HttpContext http, CallerResolver callers)
-    {
-        if (ApiKeyAuthenticationHandler.PresentedKey(http.Request) is not null && !http.User.HasClaim(c => c.Type == IdentityClaims.Tenant))
-        {
-            throw http.User.IsInRole(IdentityClaims.AdminRole)
-                ? new StreamHubException(ErrorCodes.Forbidden, "the operator key is for /admin; send a tenant key")
-                : new StreamHubException(ErrorCodes.Unauthorized, "the API key is not known; send a tenant key as x-api-key (or Authorization: Bearer <key>)");
-        }
-
-        return callers.Resolve(http);
     }
 
     /// <summary>The one translation of a failure: Anthropic's error body before the response started, an <c>error</c> event after.</summary>

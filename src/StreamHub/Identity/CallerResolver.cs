@@ -22,9 +22,22 @@ internal sealed class CallerResolver(
     public Caller Resolve(HubCallerContext context)
         => Resolve(context.User, context.ConnectionId, context.GetHttpContext()?.Connection.RemoteIpAddress);
 
-    /// <summary>The caller of one HTTP request: an anonymous caller's scope is that request alone.</summary>
-    public Caller Resolve(HttpContext http)
-        => Resolve(http.User, Guid.NewGuid().ToString("N"), http.Connection.RemoteIpAddress);
+    /// <summary>
+    /// The caller of one HTTP request to a front door: an anonymous caller's scope is that request alone. A key
+    /// that names no tenant is refused even when anonymous callers are allowed, and the operators' key is not a
+    /// tenant; <paramref name="sendKeyAs"/> tells how this front door takes a key.
+    /// </summary>
+    public Caller Resolve(HttpContext http, string sendKeyAs)
+    {
+        if (ApiKeyAuthenticationHandler.PresentedKey(http.Request) is not null && !http.User.HasClaim(static c => c.Type == IdentityClaims.Tenant))
+        {
+            throw http.User.IsInRole(IdentityClaims.AdminRole)
+                ? new StreamHubException(ErrorCodes.Forbidden, "the operator key is for /admin; stream with a tenant key")
+                : new StreamHubException(ErrorCodes.Unauthorized, $"the API key is not known; send a tenant key as {sendKeyAs}");
+        }
+
+        return Resolve(http.User, Guid.NewGuid().ToString("N"), http.Connection.RemoteIpAddress);
+    }
 
     private Caller Resolve(ClaimsPrincipal? user, string anonymousScope, IPAddress? address)
     {

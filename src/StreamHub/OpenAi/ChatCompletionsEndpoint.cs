@@ -34,7 +34,7 @@ internal sealed class ChatCompletionsEndpoint(
         CompletionWriter? writer = null;
         try
         {
-            var caller = ResolveCaller(http, callers);
+            var caller = callers.Resolve(http, OpenAiKeyHint);
             var body = await OpenAiBody.ReadAsync(http.Request, limits.Value, cancellationToken);
             request = body.Request;
             scope = logger.BeginScope(new RequestLogScope(request.RequestId, caller.Tenant));
@@ -129,6 +129,9 @@ internal sealed class ChatCompletionsEndpoint(
         return new CompletionWriter(http.Response.BodyWriter, request.RequestId, model, time.GetUtcNow().ToUnixTimeSeconds());
     }
 
+    /// <summary>How the OpenAI front doors take a key (in the sentence of an unknown key's error).</summary>
+    internal const string OpenAiKeyHint = "Authorization: Bearer <key>";
+
     private async Task StreamAsync(
         HttpContext http, OpenAiBody body, CompletionWriter writer, IAsyncEnumerator<CompletionEvent> events, bool any)
     {
@@ -190,19 +193,4 @@ internal sealed class ChatCompletionsEndpoint(
         }
     }
 
-    /// <summary>
-    /// The tenant from the bearer key, as the hub decides it: an unknown key is refused even when anonymous
-    /// callers are allowed, and the operators' key is not a tenant.
-    /// </summary>
-    internal static Caller ResolveCaller(HttpContext http, CallerResolver callers)
-    {
-        if (ApiKeyAuthenticationHandler.PresentedKey(http.Request) is not null && !http.User.HasClaim(c => c.Type == IdentityClaims.Tenant))
-        {
-            throw http.User.IsInRole(IdentityClaims.AdminRole)
-                ? new StreamHubException(ErrorCodes.Forbidden, "the operator key is for /admin; stream with a tenant key")
-                : new StreamHubException(ErrorCodes.Unauthorized, "the API key is not known; send a tenant key as Authorization: Bearer <key>");
-        }
-
-        return callers.Resolve(http);
-    }
 }

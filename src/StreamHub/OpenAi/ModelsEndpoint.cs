@@ -18,7 +18,7 @@ internal static class ModelsEndpoint
         Caller caller;
         try
         {
-            caller = ChatCompletionsEndpoint.ResolveCaller(http, callers);
+            caller = callers.Resolve(http, ChatCompletionsEndpoint.OpenAiKeyHint);
         }
         catch (StreamHubException ex)
         {

@@ -1,12 +1,10 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
 using StreamHub.Admission;
+using StreamHub.Benchmarks.Load;
 using StreamHub.Contracts;
 using StreamHub.Fanout;
 
@@ -22,7 +20,7 @@ namespace StreamHub.Benchmarks.Micro;
 public class ClusterAdmissionBenchmarks
 {
     private readonly AdmissionTicket _ticket = new("r", "tenant", Priority.Normal);
-    private Process _redis = null!;
+    private RedisPeer _redis = null!;
     private IHost _instance = null!;
     private IHost _cluster = null!;
     private (ITenantLimits Tenants, IStreamAdmission Admission) _local;
@@ -31,15 +29,10 @@ public class ClusterAdmissionBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var port = FreePort();
-        _redis = Process.Start(new ProcessStartInfo("redis-server", $"--port {port} --bind 127.0.0.1 --save \"\" --appendonly no --loglevel warning")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-        })!;
-        Thread.Sleep(500);
-        _instance = Start(port, "Instance");
-        _cluster = Start(port, "Cluster");
+        // The runner's own redis-server: a free port, and ready once it answers (no guessed wait).
+        _redis = RedisPeer.StartAsync(Path.Combine(Path.GetTempPath(), "streamhub-bench-redis.log")).GetAwaiter().GetResult();
+        _instance = Start(_redis.ConnectionString, "Instance");
+        _cluster = Start(_redis.ConnectionString, "Cluster");
         _local = (_instance.Services.GetRequiredService<ITenantLimits>(), _instance.Services.GetRequiredService<IStreamAdmission>());
         _shared = (_cluster.Services.GetRequiredService<ITenantLimits>(), _cluster.Services.GetRequiredService<IStreamAdmission>());
     }
@@ -50,8 +43,7 @@ public class ClusterAdmissionBenchmarks
         _cluster.StopAsync().GetAwaiter().GetResult();
         _cluster.Dispose();
         _instance.Dispose();
-        _redis.Kill();
-        _redis.Dispose();
+        _redis.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
     [Benchmark(Baseline = true)]
@@ -60,19 +52,12 @@ public class ClusterAdmissionBenchmarks
     [Benchmark]
     public Task Cluster() => AdmitAsync(_shared);
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static IHost Start(int port, string scope)
+    private static IHost Start(string redis, string scope)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Redis:ConnectionString"] = $"127.0.0.1:{port}",
+            ["Redis:ConnectionString"] = redis,
             ["Redis:ChannelPrefix"] = "bench",
             ["Admission:Scope"] = scope,
             ["Admission:MaxConcurrentStreams"] = "100000",
@@ -81,7 +66,7 @@ public class ClusterAdmissionBenchmarks
         builder.Services.AddOptions<RedisSettings>().BindConfiguration(RedisSettings.Section);
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ =>
         {
-            var configuration = ConfigurationOptions.Parse($"127.0.0.1:{port}");
+            var configuration = ConfigurationOptions.Parse(redis);
             configuration.ChannelPrefix = RedisChannel.Literal("bench:");
             return ConnectionMultiplexer.Connect(configuration);
         });
