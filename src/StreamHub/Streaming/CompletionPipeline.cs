@@ -30,7 +30,6 @@ internal sealed class CompletionPipeline(
     ModelAccess models,
     StreamTelemetry telemetry,
     CostCalculator pricing,
-    IOptions<StreamingOptions> limits,
     ILogger<CompletionPipeline> logger)
 {
     /// <summary>Output tokens assumed for the rate estimate when the request does not bound them.</summary>
@@ -135,13 +134,13 @@ internal sealed class CompletionPipeline(
         active.Admitted();
         observed.Admitted();
 
-        var call = UpstreamCall.For(request, model, limits.Value.MaxTokensLimit);
+        // Bounded cost whatever the request (or the upstream) does: at most Streaming:MaxTokensLimit content deltas
+        // (also the max_tokens a dialect that requires one is sent when the request names none).
+        var tokenLimit = streamingOptions.Value.MaxTokensLimit;
+        var call = UpstreamCall.For(request, model, tokenLimit);
         UsageInfo? usage = null;
         string? finishReason = null;
         string? reportedModel = null;
-
-        // Bounded cost whatever the request (or the upstream) does: at most Streaming:MaxTokensLimit content deltas.
-        var tokenLimit = streamingOptions.Value.MaxTokensLimit;
         var generated = 0;
         await foreach (var chunk in upstream.StreamAsync(call, plan, progress, cancellationToken))
         {
