@@ -25,6 +25,7 @@ internal sealed class RedisWatchStore : IWatchStore, IDisposable
     private readonly ILogger<RedisWatchStore> _logger;
     private readonly WatchSignals _signals;
     private readonly WatchWriters _writers;
+    private readonly WatchFlushQueue _flushes;
     private readonly Lock _gate = new();
     private ITimer? _housekeeping;
 
@@ -37,6 +38,7 @@ internal sealed class RedisWatchStore : IWatchStore, IDisposable
         _timeProvider = timeProvider;
         _logger = logger;
         _writers = new WatchWriters(redis, logger);
+        _flushes = new WatchFlushQueue(timeProvider);
         _signals = new WatchSignals(redis, _writers.Asked, logger);
     }
 
@@ -180,6 +182,8 @@ internal sealed class RedisWatchStore : IWatchStore, IDisposable
             _housekeeping?.Dispose();
             _housekeeping = null;
         }
+
+        _flushes.Dispose();
     }
 
     private RedisWatchWriter Writer(string requestId, string scope, bool continued)
@@ -187,7 +191,7 @@ internal sealed class RedisWatchStore : IWatchStore, IDisposable
         EnsureHousekeeping();
         _signals.Listen();
         var writer = new RedisWatchWriter(
-            _redis, this, WatchKeys.Stream(_prefix, scope, requestId), continued, _options.WatchMaxLength, _options.WatchExpiry, _timeProvider, _logger);
+            _redis, this, _flushes, WatchKeys.Stream(_prefix, scope, requestId), continued, _options.WatchMaxLength, _options.WatchExpiry, _timeProvider, _logger);
         _writers.Add(writer);
         if (continued)
         {

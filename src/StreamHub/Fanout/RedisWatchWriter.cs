@@ -7,7 +7,7 @@ namespace StreamHub.Fanout;
 /// Writes one request's Redis Stream. Opening replaces the scope's earlier buffer of the same id and gives the
 /// new one its expiry in one transaction, so the key never exists without one (a survivor's continuation keeps
 /// what the buffer holds, adding a start entry that readers skip, which re-creates a buffer that is gone). Events are batched: the ones that
-/// arrive within <see cref="WatchKeys.FlushDelay"/> of the first go out as one entry (one <c>XADD</c>), none while
+/// arrive within <see cref="WatchKeys.FlushDelay"/> of the first go out as one entry (one <c>XADD</c>, on the instance's one flush clock, <see cref="WatchFlushQueue"/>), none while
 /// the request is idle, and the end goes out at once with whatever is pending. Appends never re-create a key that
 /// is gone (<c>NOMKSTREAM</c>); the store refreshes the expiry while the request lives. After each write it wakes
 /// only the instances that asked for this buffer (<see cref="Watched"/>), so a request nobody watches costs one
@@ -21,12 +21,11 @@ internal sealed class RedisWatchWriter : IWatchWriter
     private readonly RedisValue _notice;
     private readonly int _maxLength;
     private readonly TimeSpan _expiry;
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly IServer? _direct;
     private readonly Lock _gate = new();
     private readonly List<NameValueEntry> _pending = new(8);
-    private readonly ITimer _flush;
+    private readonly WatchFlushQueue _flushes;
     private readonly WatcherLeases _watchers;
     private long _events;
     private long _entries;
@@ -36,7 +35,15 @@ internal sealed class RedisWatchWriter : IWatchWriter
 
     /// <param name="continued">Write on after what the buffer holds (a survivor's continuation) instead of replacing it.</param>
     public RedisWatchWriter(
-        IConnectionMultiplexer redis, RedisWatchStore store, string key, bool continued, int maxLength, TimeSpan expiry, TimeProvider time, ILogger logger)
+        IConnectionMultiplexer redis,
+        RedisWatchStore store,
+        WatchFlushQueue flushes,
+        string key,
+        bool continued,
+        int maxLength,
+        TimeSpan expiry,
+        TimeProvider time,
+        ILogger logger)
     {
         _redis = redis;
         _store = store;
@@ -44,11 +51,10 @@ internal sealed class RedisWatchWriter : IWatchWriter
         _notice = key;
         _maxLength = maxLength;
         _expiry = expiry;
-        _time = time;
+        _flushes = flushes;
         _logger = logger;
         _watchers = new WatcherLeases(time);
         _direct = store.DirectServer;
-        _flush = time.CreateTimer(static s => ((RedisWatchWriter)s!).Flush(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         Run(db =>
         {
             var open = db.CreateTransaction();
@@ -79,7 +85,7 @@ internal sealed class RedisWatchWriter : IWatchWriter
             if (!_armed)
             {
                 _armed = true;
-                _flush.Change(WatchKeys.FlushDelay, Timeout.InfiniteTimeSpan);
+                _flushes.Schedule(this);
             }
         }
     }
@@ -108,7 +114,8 @@ internal sealed class RedisWatchWriter : IWatchWriter
         }
     }
 
-    private void Flush()
+    /// <summary>Sends the batch pending since the first event's <see cref="WatchFlushQueue.Schedule"/> (the queue calls it).</summary>
+    internal void Flush()
     {
         lock (_gate)
         {
@@ -130,7 +137,6 @@ internal sealed class RedisWatchWriter : IWatchWriter
             }
 
             _ended = true;
-            _flush.Dispose();
             Write(db =>
             {
                 if (discard)

@@ -145,6 +145,47 @@ public sealed class RedisWatchStoreTests(RedisWatchStoreTests.Redis shared) : IC
     }
 
     [Fact]
+    public async Task Append_ManyRequests_FlushOnTheInstancesOneTimerNeverLate()
+    {
+        var time = new RecordingTimeProvider();
+        using var store = Store(time);
+        var first = store.Open("r0", "t");
+        first.Append(Text(1, "first"));
+        var timers = time.TimersCreated;
+        var writers = Enumerable.Range(1, 49).Select(i => store.Open("r" + i, "t")).ToList();
+        foreach (var writer in writers)
+        {
+            writer.Append(Text(1, "one"));
+        }
+
+        // Fifty requests with a batch pending, no timer of their own.
+        Assert.Equal(timers, time.TimersCreated);
+        var xadds = await SettledCallsAsync("xadd");
+        time.Advance(WatchKeys.FlushDelay);
+        await Waits.EventuallyAsync(async () => await CallsAsync("xadd") >= xadds + 50, "the fifty batches to go out together");
+
+        // A batch that began within the slack of a due one goes out with it (early); one that began later waits for its own
+        // due time, never later.
+        var due = store.Open("due", "t");
+        var close = store.Open("close", "t");
+        var later = store.Open("later", "t");
+        xadds = await SettledCallsAsync("xadd");
+        var early = WatchFlushQueue.Slack / 2;
+        var half = WatchKeys.FlushDelay / 2;
+        due.Append(Text(2, "due"));
+        time.Advance(early);
+        close.Append(Text(2, "close"));
+        time.Advance(half);
+        later.Append(Text(2, "later"));
+        time.Advance(WatchKeys.FlushDelay - early - half);
+        Assert.Equal(xadds + 2, await SettledCallsAsync("xadd"));
+        time.Advance(early + half - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(xadds + 2, await SettledCallsAsync("xadd"));
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(xadds + 3, await SettledCallsAsync("xadd"));
+    }
+
+    [Fact]
     public async Task Append_NobodyWatching_EachFlushIsOneRedisCommand()
     {
         var writer = _store.Open("cheap", "t");

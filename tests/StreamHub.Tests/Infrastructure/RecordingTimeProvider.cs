@@ -31,6 +31,9 @@ internal sealed class RecordingTimeProvider : FakeTimeProvider
         return timer;
     }
 
+    /// <summary>How many timers the code under test has created so far.</summary>
+    public int TimersCreated => _created.Count;
+
     /// <summary>Waits (real time, bounded) until a timer with exactly <paramref name="dueTime"/> was created.</summary>
     public Task WaitForTimerAsync(TimeSpan dueTime, TimeSpan? within = null)
         => Waits.EventuallyAsync(() => _created.Contains(dueTime), $"a timer of {dueTime} to be created", within);
