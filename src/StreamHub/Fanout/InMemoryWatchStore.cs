@@ -6,22 +6,41 @@ using StreamHub.Contracts;
 namespace StreamHub.Fanout;
 
 /// <summary>
-/// Watch buffers for a single instance: a bounded list of events per request, a text event kept as the very
-/// string the caller received (so appending text allocates nothing, and the list holds one reference per
-/// event) and any other event boxed, dropped <c>WatchExpiry</c> after
+/// Watch buffers for a single instance: a bounded list of events per request, packed (<see cref="PackedEvents"/>: text
+/// copied into a few blocks, so the caller's token strings die young instead of being kept one object per token),
+/// dropped <c>WatchExpiry</c> after
 /// the request ends, or sooner, oldest first, when finished buffers hold more than
 /// <c>Fanout:WatchRetainedTokens</c> tokens: memory follows the live streams, not the request rate. Buffers
 /// are keyed by scope and id, so a tenant (or an anonymous connection) only ever reaches its own.
 /// </summary>
-internal sealed class InMemoryWatchStore(IOptions<FanoutOptions> options, TimeProvider timeProvider) : IWatchStore
+internal sealed class InMemoryWatchStore : IWatchStore, IDisposable
 {
     private readonly ConcurrentDictionary<RequestKey, Buffer> _buffers = new();
     private readonly ConcurrentQueue<Buffer> _finished = new();
+    private readonly IOptions<FanoutOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly Lock _expiryGate = new();
+    private readonly ITimer _expiry;
+    private bool _expiryArmed;
     private long _retainedTokens;
+
+    public InMemoryWatchStore(IOptions<FanoutOptions> options, TimeProvider timeProvider)
+    {
+        _options = options;
+        _time = timeProvider;
+
+        // One timer for every finished buffer, not one each: they expire in the order they finished, so it only ever
+        // waits for the oldest (a timer per buffer took the runtime's timer-queue lock per request and kept the
+        // request's execution context, log scope included, alive for the whole expiry). It keeps no context either.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _expiry = timeProvider.CreateTimer(static s => ((InMemoryWatchStore)s!).Expire(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+    }
 
     public IWatchWriter Open(string requestId, string scope)
     {
-        var buffer = new Buffer(this, new RequestKey(scope, requestId), options.Value.WatchMaxLength);
+        var buffer = new Buffer(this, new RequestKey(scope, requestId), _options.Value.WatchMaxLength);
         _buffers[buffer.Key] = buffer;
         return buffer;
     }
@@ -86,13 +105,17 @@ internal sealed class InMemoryWatchStore(IOptions<FanoutOptions> options, TimePr
     private void Retain(Buffer buffer)
     {
         buffer.Retained = true;
+        buffer.ExpiresAt = _time.GetTimestamp() + (long)(_options.Value.WatchExpiry.TotalSeconds * _time.TimestampFrequency);
         Interlocked.Add(ref _retainedTokens, buffer.Count);
         _finished.Enqueue(buffer);
-        buffer.Timer = timeProvider.CreateTimer(
-            static state => ((Buffer)state!).Release(),
-            buffer,
-            options.Value.WatchExpiry,
-            Timeout.InfiniteTimeSpan);
+        lock (_expiryGate)
+        {
+            if (!_expiryArmed)
+            {
+                _expiryArmed = true;
+                _expiry.Change(_options.Value.WatchExpiry, Timeout.InfiniteTimeSpan);
+            }
+        }
 
         // Buffers expire in the order they finished, so the expired ones sit at the head: let them go.
         while (_finished.TryPeek(out var head) && head.IsReleased && _finished.TryDequeue(out _))
@@ -100,7 +123,7 @@ internal sealed class InMemoryWatchStore(IOptions<FanoutOptions> options, TimePr
         }
 
         // Over budget: drop the oldest finished buffers first.
-        var budget = options.Value.WatchRetainedTokens;
+        var budget = _options.Value.WatchRetainedTokens;
         while (Interlocked.Read(ref _retainedTokens) > budget && _finished.TryDequeue(out var oldest))
         {
             oldest.Release();
@@ -114,15 +137,37 @@ internal sealed class InMemoryWatchStore(IOptions<FanoutOptions> options, TimePr
         {
             Interlocked.Add(ref _retainedTokens, -buffer.Count);
         }
+    }
 
-        buffer.Timer?.Dispose();
+    public void Dispose() => _expiry.Dispose();
+
+    /// <summary>Releases the finished buffers whose expiry has come, oldest first, and waits for the next.</summary>
+    private void Expire()
+    {
+        lock (_expiryGate)
+        {
+            var now = _time.GetTimestamp();
+            while (_finished.TryPeek(out var head) && (head.IsReleased || head.ExpiresAt <= now))
+            {
+                if (_finished.TryDequeue(out var due))
+                {
+                    due.Release();
+                }
+            }
+
+            _expiryArmed = _finished.TryPeek(out var next);
+            if (_expiryArmed)
+            {
+                _expiry.Change(_time.GetElapsedTime(now, Math.Max(now, next!.ExpiresAt)), Timeout.InfiniteTimeSpan);
+            }
+        }
     }
 
     private sealed class Buffer(InMemoryWatchStore store, RequestKey key, int capacity) : IWatchWriter
     {
         private readonly Lock _gate = new();
-        // A string for a text event, a boxed CompletionEvent for any other; seq is implied by position.
-        private readonly List<object> _events = [];
+        // Seq is implied by position.
+        private readonly PackedEvents _events = new();
         private long _firstSeq = 1;
         private bool _ended;
         private string? _code;
@@ -136,7 +181,8 @@ internal sealed class InMemoryWatchStore(IOptions<FanoutOptions> options, TimePr
         /// <summary>Events held (read after the end, when the list no longer changes).</summary>
         public int Count => _events.Count;
 
-        public ITimer? Timer { get; set; }
+        /// <summary>When a finished buffer expires (a <see cref="TimeProvider"/> timestamp).</summary>
+        public long ExpiresAt { get; set; }
 
         /// <summary>Counted against the retention budget (finished, not discarded).</summary>
         public bool Retained { get; set; }
@@ -154,12 +200,12 @@ internal sealed class InMemoryWatchStore(IOptions<FanoutOptions> options, TimePr
                 }
 
                 System.Diagnostics.Debug.Assert(item.Seq == _firstSeq + _events.Count, "watch events out of order");
-                _events.Add(item.Kind == EventKind.Text ? item.Text! : item);
+                _events.Add(item);
                 if (_events.Count > capacity)
                 {
                     // Trim a tenth at once so trimming stays amortized O(1) per event.
                     var drop = Math.Min(_events.Count, (capacity / 10) + 1);
-                    _events.RemoveRange(0, drop);
+                    _events.DropOldest(drop);
                     _firstSeq += drop;
                 }
 
@@ -229,8 +275,7 @@ internal sealed class InMemoryWatchStore(IOptions<FanoutOptions> options, TimePr
 
                 for (var i = (int)(next - _firstSeq); i < _events.Count; i++)
                 {
-                    var kept = _events[i] is string text ? CompletionEvent.TextOf(text) : (CompletionEvent)_events[i];
-                    into.Add(kept with { Seq = next });
+                    into.Add(_events[i] with { Seq = next });
                     next++;
                 }
 

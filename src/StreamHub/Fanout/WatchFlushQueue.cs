@@ -29,7 +29,11 @@ internal sealed class WatchFlushQueue : IDisposable
         _time = time;
         _delay = Ticks(WatchKeys.FlushDelay);
         _slack = Ticks(Slack);
-        _timer = time.CreateTimer(static s => ((WatchFlushQueue)s!).Fire(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        using (ExecutionContext.SuppressFlow())
+        {
+            // Created when the store is, perhaps inside a request: the timer keeps none of its context.
+            _timer = time.CreateTimer(static s => ((WatchFlushQueue)s!).Fire(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
     }
 
     /// <summary>The writer's batch began now: it is flushed <see cref="WatchKeys.FlushDelay"/> from now at the latest.</summary>

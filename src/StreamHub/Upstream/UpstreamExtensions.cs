@@ -47,7 +47,10 @@ internal static class UpstreamExtensions
     /// </summary>
     public static IHttpClientBuilder AddUpstreamHttpClient(this IServiceCollection services, RegionOptions region, TimeSpan connect)
     {
-        var client = services.AddHttpClient(UpstreamHttpClients.Prefix + region.Name);
+        // Without IHttpClientFactory's two logging handlers: every request paid for a log scope and two log checks
+        // (1.9 % of StreamHub's CPU with 20-token answers, BENCHMARKS.md) for lines this app sets to Warning, and
+        // their request URI would carry a region's Query values; UpstreamLog logs each attempt, scrubbed.
+        var client = services.AddHttpClient(UpstreamHttpClients.Prefix + region.Name).RemoveAllLoggers();
         var maxConnections = region.MaxConnections;
         services.Configure<HttpClientFactoryOptions>(client.Name, o => UpstreamHttpClients.Apply(o, maxConnections, connect, connectCallback: null));
         return client;
