@@ -1,4 +1,5 @@
 using System.Globalization;
+using StreamHub.Benchmarks.Soak;
 
 namespace StreamHub.Benchmarks.Load;
 
@@ -66,10 +67,12 @@ internal static class PeerRun
         Peer peer, LoadOptions o, string repo, Uri emulatorRoot, int? emulatorPid, int streams, StreamShape shape, TimeSpan ramp, TimeSpan deadline, string logPrefix)
     {
         await using var host = await PeerLauncher.StartAsync(peer, o, repo, emulatorRoot, streams, logPrefix);
-        await WarmUpAsync(host, o, streams);
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        var fresh = ProcSample.Read(host.Pids)?.RssKb;
+        await using var counters = peer.IsDotnet() && host.Pids.Count > 0 ? RuntimeCounters.TryStart(host.Pids[0], 1) : null;
+        var warmup = await WarmUpAsync(host, o, streams, counters);
 
         var redisBefore = host.Redis is { } redis ? await redis.ReadAsync() : default;
+        var jittedBefore = counters?.Latest(MethodsJitted);
         PhaseResult phase;
         using (var connect = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
         {
@@ -77,9 +80,19 @@ internal static class PeerRun
             phase = await PhaseMeter.MeasureAsync(host, consumer, streams, shape, ramp, emulatorPid, deadline);
         }
 
+        phase.WarmupRounds = warmup;
+
+        // Per active stream over the fresh process, before its warm-up: what serving N streams costs in all (pools, compiled
+        // code, what the warm-up's finished requests left), not only what the phase added to a process already sized for it.
+        phase.RssFreshKb = fresh;
+        if (fresh is { } idle && phase.RssPeakKb is { } peak)
+        {
+            phase.KbPerStream = Math.Round((peak - idle) / (double)streams, 1);
+        }
         // The clients are gone: what the finished streams left behind in the peer.
         await Task.Delay(TimeSpan.FromSeconds(3));
         phase.RssAfterKb = ProcSample.Read(host.Pids)?.RssKb;
+        phase.MethodsJittedInPhase = counters?.Latest(MethodsJitted) - jittedBefore;
         if (host.Redis is { } server)
         {
             phase.Redis = RedisPeer.Between(redisBefore, await server.ReadAsync(), phase.TokensDelivered);
@@ -89,18 +102,49 @@ internal static class PeerRun
     }
 
     /// <summary>
-    /// JIT and tiered compilation (tier 1 needs ~30 calls plus a quiet 100 ms), connection pools and caches in
-    /// the peer, the emulator and this client, outside the measurement: two rounds of ~1 s streams.
+    /// JIT and tiered compilation, connection pools and caches in the peer, the emulator and this client, outside the
+    /// measurement: rounds of ~1 s streams, then a quiet second. A .NET peer is warmed until its JIT is quiet (a round
+    /// and its quiet second compiled fewer than <see cref="QuietJitMethods"/> methods, at most <see cref="MaxWarmupRounds"/>
+    /// rounds): with tiered PGO a method is compiled three times (tier 0, instrumented, tier 1), and the last two only
+    /// after 30 calls each and a 100 ms pause in new compilations, so two fixed rounds left the JIT busy in the
+    /// measured phase, most for the peer with the most code. Others (nginx): two rounds. Returns the rounds run.
     /// </summary>
-    public static async Task WarmUpAsync(PeerHost host, LoadOptions o, int streams)
+    public static async Task<int> WarmUpAsync(PeerHost host, LoadOptions o, int streams, RuntimeCounters? counters = null)
     {
-        var warm = Math.Min(200, streams);
+        var warm = Math.Min(WarmupStreams, streams);
         var shape = new StreamShape(40, 40, TimeSpan.Zero);
-        for (var round = 0; round < 2; round++)
+        double? jitted = null;
+        for (var round = 1; ; round++)
         {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await using var consumer = await host.ConnectAsync(warm, o.PerConnection, cts.Token);
-            await PhaseMeter.DriveAsync(consumer, warm, shape, TimeSpan.Zero, new PhaseRecorder(warm, shape.Tokens, shape.TokensPerSecond, shape.FirstTokenDelay), cts.Token);
+            using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+            {
+                await using var consumer = await host.ConnectAsync(warm, o.PerConnection, cts.Token);
+                await PhaseMeter.DriveAsync(consumer, warm, shape, TimeSpan.Zero, new PhaseRecorder(warm, shape.Tokens, shape.TokensPerSecond, shape.FirstTokenDelay), cts.Token);
+            }
+
+            // Tier-up happens in the background once calls stop; the counters refresh every second.
+            await Task.Delay(TimeSpan.FromSeconds(1.5));
+            var now = counters?.Latest(MethodsJitted);
+            var quiet = now is null ? round >= 2 : jitted is not null && now - jitted < QuietJitMethods;
+            jitted = now;
+            if (quiet || round == MaxWarmupRounds)
+            {
+                return round;
+            }
         }
     }
+
+    /// <summary>The <c>System.Runtime</c> counter of methods compiled so far.</summary>
+    private const string MethodsJitted = "methods-jitted-count";
+
+    /// <summary>A warm-up round that compiled fewer methods than this left the JIT quiet.</summary>
+    private const int QuietJitMethods = 20;
+
+    private const int MaxWarmupRounds = 8;
+
+    /// <summary>
+    /// Streams per warm-up round: as many as the phase up to this, so that the peer's upstream pool holds the phase's
+    /// connections and its concurrent paths are compiled, as in a gateway that has been serving for a while.
+    /// </summary>
+    private const int WarmupStreams = 1_000;
 }

@@ -61,7 +61,10 @@ internal sealed class PhaseResult
     public long? RssIdleKb { get; set; }
     public long? RssPeakKb { get; set; }
 
-    /// <summary>(peak RSS − RSS before the phase) / streams.</summary>
+    /// <summary>RSS of the peer's processes just after they started, before the warm-up.</summary>
+    public long? RssFreshKb { get; set; }
+
+    /// <summary>(peak RSS during the phase − RSS of the fresh process, <see cref="RssFreshKb"/>) / streams.</summary>
     public double? KbPerStream { get; set; }
 
     /// <summary>RSS 3 s after the last stream ended: what the finished streams left behind (watch buffers, pools).</summary>
@@ -69,6 +72,15 @@ internal sealed class PhaseResult
 
     /// <summary>The most threads the peer's processes had during the phase.</summary>
     public int? PeakThreads { get; set; }
+
+    /// <summary>Warm-up rounds before the phase (.NET peers: until their JIT was quiet).</summary>
+    public int WarmupRounds { get; set; }
+
+    /// <summary>
+    /// Methods the peer's JIT compiled during the phase (and the 3 s after it), from its <c>System.Runtime</c> counters; near 0
+    /// means the phase measured compiled code, not the compiler. Null for nginx.
+    /// </summary>
+    public double? MethodsJittedInPhase { get; set; }
 
     /// <summary>What redis-server ran for the phase (<c>hub-redis</c> only).</summary>
     public RedisUsage? Redis { get; set; }
