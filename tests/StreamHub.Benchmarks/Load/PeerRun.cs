@@ -67,7 +67,10 @@ internal static class PeerRun
         Peer peer, LoadOptions o, string repo, Uri emulatorRoot, int? emulatorPid, int streams, StreamShape shape, TimeSpan ramp, TimeSpan deadline, string logPrefix)
     {
         await using var host = await PeerLauncher.StartAsync(peer, o, repo, emulatorRoot, streams, logPrefix);
-        var fresh = ProcSample.Read(host.Pids)?.RssKb;
+        // Memory is counted from a lightly warmed process (two rounds of up to 200 streams: code loaded, small pools), the
+        // baseline of every earlier run; CPU from one warmed until its JIT is quiet, with as many streams as the phase.
+        await WarmUpAsync(host, o, streams, counters: null, perRound: LightWarmupStreams);
+        var baseline = ProcSample.Read(host.Pids)?.RssKb;
         await using var counters = peer.IsDotnet() && host.Pids.Count > 0 ? RuntimeCounters.TryStart(host.Pids[0], 1) : null;
         var warmup = await WarmUpAsync(host, o, streams, counters);
 
@@ -82,10 +85,10 @@ internal static class PeerRun
 
         phase.WarmupRounds = warmup;
 
-        // Per active stream over the fresh process, before its warm-up: what serving N streams costs in all (pools, compiled
-        // code, what the warm-up's finished requests left), not only what the phase added to a process already sized for it.
-        phase.RssFreshKb = fresh;
-        if (fresh is { } idle && phase.RssPeakKb is { } peak)
+        // Per active stream over the lightly warmed process: what the full warm-up sized (pools for N streams, its finished
+        // requests' watch buffers) counts too, not only what the phase added to a process already sized for it.
+        phase.RssBaselineKb = baseline;
+        if (baseline is { } idle && phase.RssPeakKb is { } peak)
         {
             phase.KbPerStream = Math.Round((peak - idle) / (double)streams, 1);
         }
@@ -109,9 +112,9 @@ internal static class PeerRun
     /// after 30 calls each and a 100 ms pause in new compilations, so two fixed rounds left the JIT busy in the
     /// measured phase, most for the peer with the most code. Others (nginx): two rounds. Returns the rounds run.
     /// </summary>
-    public static async Task<int> WarmUpAsync(PeerHost host, LoadOptions o, int streams, RuntimeCounters? counters = null)
+    public static async Task<int> WarmUpAsync(PeerHost host, LoadOptions o, int streams, RuntimeCounters? counters = null, int perRound = WarmupStreams)
     {
-        var warm = Math.Min(WarmupStreams, streams);
+        var warm = Math.Min(perRound, streams);
         var shape = new StreamShape(40, 40, TimeSpan.Zero);
         double? jitted = null;
         for (var round = 1; ; round++)
@@ -147,4 +150,7 @@ internal static class PeerRun
     /// connections and its concurrent paths are compiled, as in a gateway that has been serving for a while.
     /// </summary>
     private const int WarmupStreams = 1_000;
+
+    /// <summary>Streams per round of the light warm-up that memory is counted from (the whole warm-up of earlier runs).</summary>
+    private const int LightWarmupStreams = 200;
 }

@@ -61,10 +61,13 @@ internal sealed class PhaseResult
     public long? RssIdleKb { get; set; }
     public long? RssPeakKb { get; set; }
 
-    /// <summary>RSS of the peer's processes just after they started, before the warm-up.</summary>
-    public long? RssFreshKb { get; set; }
+    /// <summary>
+    /// RSS after the light warm-up (two rounds of up to 200 streams, the whole warm-up of earlier runs), before the full
+    /// one (until the JIT is quiet, as many streams as the phase).
+    /// </summary>
+    public long? RssBaselineKb { get; set; }
 
-    /// <summary>(peak RSS during the phase − RSS of the fresh process, <see cref="RssFreshKb"/>) / streams.</summary>
+    /// <summary>(peak RSS during the phase − <see cref="RssBaselineKb"/>) / streams.</summary>
     public double? KbPerStream { get; set; }
 
     /// <summary>RSS 3 s after the last stream ended: what the finished streams left behind (watch buffers, pools).</summary>

@@ -29,7 +29,7 @@ internal static class Report
         + $" | ttft+ p50 {p.TtftAddedMs.P50:0.0} p99 {p.TtftAddedMs.P99:0.0}, added {p.AddedFirstTokenMs?.P50:0.0} / {p.AddedFirstTokenMs?.P99:0.0}"
         + $" | late p99 {p.TokenLatenessMs.P99:0.0} | {p.TokensPerSecond:0}/s"
         + $" | peer cpu {p.PeerCpuSeconds:0.00}s {p.PeerCpuMicrosPerToken:0.0} us/tok, emu {p.EmulatorCpuMicrosPerToken:0.0} us/tok, client {p.ClientCpuSeconds:0.00}s"
-        + $" | rss {p.RssFreshKb / 1024} fresh, {p.RssIdleKb / 1024}->{p.RssPeakKb / 1024}->{p.RssAfterKb / 1024} MB ({p.KbPerStream:0.0} KB/stream) threads {p.PeakThreads}")
+        + $" | rss {p.RssBaselineKb / 1024} warm, {p.RssIdleKb / 1024}->{p.RssPeakKb / 1024}->{p.RssAfterKb / 1024} MB ({p.KbPerStream:0.0} KB/stream) threads {p.PeakThreads}")
         + string.Create(CultureInfo.InvariantCulture, $" | warm-up {p.WarmupRounds} rounds, jit +{p.MethodsJittedInPhase:0} methods in phase") + Redis(p);
 
     private static string Redis(PhaseResult p) => p.Redis is not { } r ? "" : string.Create(CultureInfo.InvariantCulture,
