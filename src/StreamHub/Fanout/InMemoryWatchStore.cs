@@ -16,7 +16,7 @@ namespace StreamHub.Fanout;
 internal sealed class InMemoryWatchStore : IWatchStore, IDisposable
 {
     private readonly ConcurrentDictionary<RequestKey, Buffer> _buffers = new();
-    private readonly ConcurrentQueue<Buffer> _finished = new();
+    private readonly Queue<Buffer> _finished = new();
     private readonly IOptions<FanoutOptions> _options;
     private readonly TimeProvider _time;
     private readonly Lock _expiryGate = new();
@@ -105,28 +105,32 @@ internal sealed class InMemoryWatchStore : IWatchStore, IDisposable
     private void Retain(Buffer buffer)
     {
         buffer.Retained = true;
-        buffer.ExpiresAt = _time.GetTimestamp() + (long)(_options.Value.WatchExpiry.TotalSeconds * _time.TimestampFrequency);
         Interlocked.Add(ref _retainedTokens, buffer.Count);
-        _finished.Enqueue(buffer);
+
+        // The queue changes only under the lock: it stays in expiry order, and a buffer is taken off it only by whoever
+        // saw it at the head.
         lock (_expiryGate)
         {
+            buffer.ExpiresAt = _time.GetTimestamp() + (long)(_options.Value.WatchExpiry.TotalSeconds * _time.TimestampFrequency);
+            _finished.Enqueue(buffer);
             if (!_expiryArmed)
             {
                 _expiryArmed = true;
                 _expiry.Change(_options.Value.WatchExpiry, Timeout.InfiniteTimeSpan);
             }
-        }
 
-        // Buffers expire in the order they finished, so the expired ones sit at the head: let them go.
-        while (_finished.TryPeek(out var head) && head.IsReleased && _finished.TryDequeue(out _))
-        {
-        }
+            // Buffers expire in the order they finished, so the expired ones sit at the head: let them go.
+            while (_finished.TryPeek(out var head) && head.IsReleased)
+            {
+                _finished.TryDequeue(out _);
+            }
 
-        // Over budget: drop the oldest finished buffers first.
-        var budget = _options.Value.WatchRetainedTokens;
-        while (Interlocked.Read(ref _retainedTokens) > budget && _finished.TryDequeue(out var oldest))
-        {
-            oldest.Release();
+            // Over budget: drop the oldest finished buffers first.
+            var budget = _options.Value.WatchRetainedTokens;
+            while (Interlocked.Read(ref _retainedTokens) > budget && _finished.TryDequeue(out var oldest))
+            {
+                oldest.Release();
+            }
         }
     }
 
@@ -149,10 +153,8 @@ internal sealed class InMemoryWatchStore : IWatchStore, IDisposable
             var now = _time.GetTimestamp();
             while (_finished.TryPeek(out var head) && (head.IsReleased || head.ExpiresAt <= now))
             {
-                if (_finished.TryDequeue(out var due))
-                {
-                    due.Release();
-                }
+                _finished.TryDequeue(out _);
+                head.Release();
             }
 
             _expiryArmed = _finished.TryPeek(out var next);

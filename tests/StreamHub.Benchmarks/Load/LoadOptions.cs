@@ -32,6 +32,8 @@ internal sealed class LoadOptions
           --hub-port --emulator-port       default: a free loopback port each
           --hub-arg ARG            extra StreamHub argument, repeatable, last wins (e.g. --hub-arg --Upstream:Regions:0:MaxConnections=256)
           --hub-env KEY=VALUE      extra StreamHub environment variable, repeatable (e.g. --hub-env DOTNET_gcServer=0)
+          --warmup full            full: light rounds, then .NET peers until their JIT is quiet (rounds of up to 1,000 streams);
+                                   light: the two light rounds (of up to 200 streams) only, as before issue 16's last pass
           --slack-s 60             deadline per phase beyond the streams' own duration
           --max-fail-percent 1 --max-p99-ms 1000   ladder stop rule (hub-json's median, else the last peer's)
           --results DIR            default: tests/StreamHub.Benchmarks/results
@@ -51,6 +53,9 @@ internal sealed class LoadOptions
     public double Minutes { get; private set; } = 30;
     public int SampleSeconds { get; private set; } = 10;
     public int? WarmupSeconds { get; private set; }
+
+    /// <summary>Whether .NET peers are warmed until their JIT is quiet (else only the two light rounds).</summary>
+    public bool FullWarmup { get; private set; } = true;
     public string? NginxPath { get; private set; }
     public string NginxWorkers { get; private set; } = "auto";
     public string? YarpDll { get; private set; }
@@ -138,6 +143,7 @@ internal sealed class LoadOptions
 
                     o.HubEnv[pair[..eq]] = pair[(eq + 1)..];
                     break;
+                case "--warmup": o.FullWarmup = Value() switch { "full" => true, "light" => false, var v => throw new FormatException($"--warmup takes full or light, got '{v}'") }; break;
                 case "--slack-s": o.SlackSeconds = Int(key, Value(), 1, 3600); break;
                 case "--max-fail-percent": o.MaxFailPercent = Double(key, Value()); break;
                 case "--max-p99-ms": o.MaxP99Ms = Double(key, Value()); break;

@@ -17,8 +17,9 @@ internal static class MarkdownReport
         md.AppendLine();
         md.AppendLine("Medians over the runs of each step, figure by figure. *Added* = through the peer minus direct from the");
         md.AppendLine("emulator in the same run: per token from the emulator's emit stamp to arrival, first token from the");
-        md.AppendLine("call to its arrival (set-up included). CPU is the peer's processes only; KB per stream = (peak RSS −");
-        md.AppendLine("RSS before the phase) / streams. × nginx and × YARP divide this peer's figure by theirs.");
+        md.AppendLine("call to its arrival (set-up included). CPU is the peer's processes only, after a warm-up until a .NET");
+        md.AppendLine("peer's JIT was quiet (unless --warmup light); KB per stream = (peak RSS − RSS after the light warm-up)");
+        md.AppendLine("/ streams. × nginx and × YARP divide this peer's figure by theirs.");
         foreach (var step in file.Medians)
         {
             var run = file.Runs.Find(r => r.Streams == step.Streams);

@@ -72,7 +72,7 @@ internal static class PeerRun
         await WarmUpAsync(host, o, streams, counters: null, perRound: LightWarmupStreams);
         var baseline = ProcSample.Read(host.Pids)?.RssKb;
         await using var counters = peer.IsDotnet() && host.Pids.Count > 0 ? RuntimeCounters.TryStart(host.Pids[0], 1) : null;
-        var warmup = await WarmUpAsync(host, o, streams, counters);
+        var warmup = o.FullWarmup ? await WarmUpAsync(host, o, streams, counters) : 2;
 
         var redisBefore = host.Redis is { } redis ? await redis.ReadAsync() : default;
         var jittedBefore = counters?.Latest(MethodsJitted);

@@ -27,6 +27,25 @@ public sealed class InMemoryWatchStoreTests
     }
 
     [Fact]
+    public async Task WatchAsync_BuffersFinishedAtDifferentTimes_EachExpiresOnItsOwnTimeOnTheOneTimer()
+    {
+        var store = Store(new FanoutOptions { WatchExpiry = TimeSpan.FromSeconds(60) });
+        Finish(store, "early", tokens: 2);
+        _time.Advance(TimeSpan.FromSeconds(30));
+        Finish(store, "late", tokens: 2);
+
+        _time.Advance(TimeSpan.FromSeconds(30));
+        await Assert.ThrowsAsync<StreamHubException>(() => ReadAsync(store, "early"));
+        Assert.Equal(2, (await ReadAsync(store, "late")).Count);
+
+        _time.Advance(TimeSpan.FromSeconds(29));
+        Assert.Equal(2, (await ReadAsync(store, "late")).Count);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await Assert.ThrowsAsync<StreamHubException>(() => ReadAsync(store, "late"));
+        Assert.Equal(0, store.RetainedTokens);
+    }
+
+    [Fact]
     public async Task Complete_OverTheRetentionBudget_DropsTheOldestFinishedFirst()
     {
         var store = Store(new FanoutOptions { WatchRetainedTokens = 10 });
